@@ -33,7 +33,7 @@ export const envBoolean = (defaultValue: boolean) =>
     .transform((v) => (v === undefined ? defaultValue : ['true', '1', 'yes'].includes(v.toLowerCase())));
 
 /** A TCP port number given as a string. */
-export const envPort = (defaultValue: number) => z.coerce.number().int().min(1).max(65535).default(defaultValue);
+export const envPort = (defaultValue: number) => z.coerce.number().int().min(0).max(65535).default(defaultValue);
 
 /** A positive integer given as a string. */
 export const envInt = (defaultValue: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>

@@ -4,3 +4,4 @@ export * from './errors';
 export * from './tenancy';
 export * from './pagination';
 export * from './account-no';
+export * from './component';

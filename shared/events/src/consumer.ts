@@ -1,0 +1,262 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Collection, Document } from 'mongodb';
+import type { Static, TObject } from '@sinclair/typebox';
+import { dlqTopic, parseEvent, type CloudEvent, type EventDefinition } from '@creditbank/contracts';
+import type { Component } from '@creditbank/kernel';
+import { runWithContext, type Logger } from '@creditbank/logging';
+import type { KafkaPublisher } from './publisher';
+import type { EventMetrics } from './metrics';
+
+export interface HandlerContext {
+  /** Logical topic (without a test prefix). */
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  logger: Logger;
+}
+
+export type EventHandler<D> = (event: CloudEvent<D>, ctx: HandlerContext) => Promise<void>;
+
+export interface HandlerRegistration {
+  readonly definition: EventDefinition;
+  readonly handler: EventHandler<unknown>;
+}
+
+/** Register a handler for one event type, typed by its definition. */
+export function on<S extends TObject>(definition: EventDefinition<S>, handler: EventHandler<Static<S>>): HandlerRegistration {
+  return { definition: definition as unknown as EventDefinition, handler: handler as EventHandler<unknown> };
+}
+
+/** A handler error that retrying cannot fix (bad data for this handler): dead-letter at once. */
+export class PoisonEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PoisonEventError';
+  }
+}
+
+export interface EventConsumerOptions {
+  kafka: Kafka;
+  /** Consumer group (prefixed with topicPrefix). One per service and purpose. */
+  groupId: string;
+  topicPrefix?: string;
+  handlers: readonly HandlerRegistration[];
+  /** Processed-event ids of this service (deduplication). */
+  inbox: () => Collection<Document>;
+  /** Where poison messages go (`<topic>.dlq`). */
+  dlq: KafkaPublisher;
+  logger: Logger;
+  metrics?: EventMetrics;
+  /** Attempts per message before it is dead-lettered (handler errors). */
+  maxAttempts?: number;
+  retryBaseMs?: number;
+  /** Bigger messages are dead-lettered unread. */
+  maxMessageBytes?: number;
+  /** Errors of the infrastructure (database unreachable): never dead-letter, retry the batch later. */
+  isTransient?: (error: unknown) => boolean;
+  partitionsConsumedConcurrently?: number;
+  /** Wait for the group join in start() (default true). */
+  awaitJoin?: boolean;
+}
+
+export interface EventConsumer extends Component {
+  readonly groupId: string;
+}
+
+interface Decoded {
+  message: KafkaMessage;
+  parsed: ReturnType<typeof parseEvent> | { ok: false; reason: 'oversized'; error: string };
+}
+
+/**
+ * An idempotent consumer: offsets are committed only after the effect is stored; each event id is
+ * applied once per group (inbox); handler failures are retried with backoff and then dead-lettered
+ * with the original bytes and the error, so one poison message never stops its partition.
+ * Event types without a handler are skipped (consumers tolerate new types).
+ */
+export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
+  const prefix = options.topicPrefix ?? '';
+  const groupId = prefix + options.groupId;
+  const log = options.logger.child({ component: 'consumer', group: groupId });
+  const maxAttempts = options.maxAttempts ?? 5;
+  const retryBaseMs = options.retryBaseMs ?? 100;
+  const maxBytes = options.maxMessageBytes ?? 1_048_576;
+  const isTransient = options.isTransient ?? (() => false);
+  const handlers = new Map(options.handlers.map((h) => [h.definition.type, h.handler]));
+  const topics = [...new Set(options.handlers.map((h) => h.definition.topic))];
+  const consumer: Consumer = options.kafka.consumer({
+    groupId,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+    retry: { retries: 10, initialRetryTime: 300 },
+    allowAutoTopicCreation: false,
+  });
+  let joined = false;
+  let crashed = false;
+  let running = false;
+  let onJoin: (() => void) | null = null;
+
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joined = true;
+    crashed = false;
+    onJoin?.();
+  });
+  consumer.on(consumer.events.CRASH, (e) => {
+    log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+    if (!e.payload.restart) crashed = true;
+  });
+
+  function logical(topic: string): string {
+    return prefix && topic.startsWith(prefix) ? topic.slice(prefix.length) : topic;
+  }
+
+  async function deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, error: string): Promise<void> {
+    const headers: IHeaders = {
+      ...(message.headers ?? {}),
+      'dlq-reason': reason,
+      'dlq-error': error.slice(0, 2000),
+      'dlq-topic': topic,
+      'dlq-partition': String(partition),
+      'dlq-offset': message.offset,
+      'dlq-group': groupId,
+      'dlq-at': new Date().toISOString(),
+    };
+    await options.dlq.send([{ topic: dlqTopic(topic), key: message.key, value: message.value, headers }]);
+    options.metrics?.deadLettered.inc({ group: groupId, topic, reason });
+    log.warn({ topic, partition, offset: message.offset, reason, error: error.slice(0, 300) }, 'message dead-lettered');
+  }
+
+  async function apply(topic: string, partition: number, message: KafkaMessage, event: CloudEvent): Promise<void> {
+    const handler = handlers.get(event.type);
+    if (!handler) {
+      options.metrics?.consumed.inc({ group: groupId, type: event.type, result: 'ignored' });
+      return;
+    }
+    const ctx: HandlerContext = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key ? message.key.toString() : null,
+      logger: log.child({ eventId: event.id, type: event.type }),
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await runWithContext(
+          { requestId: event.requestid ?? event.id, province: event.province, ...(event.traceparent ? { traceparent: event.traceparent } : {}) },
+          () => handler(event, ctx),
+        );
+        break;
+      } catch (error) {
+        if (isTransient(error)) throw error; // the batch is retried from the last committed offset
+        const poison = error instanceof PoisonEventError;
+        if (poison || attempt >= maxAttempts) {
+          await deadLetter(topic, partition, message, poison ? 'rejected' : 'handler-failed', (error as Error).message ?? String(error));
+          options.metrics?.consumed.inc({ group: groupId, type: event.type, result: 'dead-lettered' });
+          return;
+        }
+        ctx.logger.warn({ err: error, attempt }, 'event handler failed; retrying');
+        await sleep(retryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
+      }
+    }
+    await options
+      .inbox()
+      .insertOne({ _id: `${groupId}/${event.id}`, type: event.type, topic, partition, offset: message.offset, at: new Date() } as Document)
+      .catch((e: unknown) => {
+        if ((e as { code?: number }).code !== 11000) throw e;
+      });
+    options.metrics?.consumed.inc({ group: groupId, type: event.type, result: 'applied' });
+    const lag = (Date.now() - Date.parse(event.time)) / 1000;
+    if (Number.isFinite(lag)) {
+      options.metrics?.lagSeconds.observe({ group: groupId }, Math.max(0, lag));
+      options.metrics?.lastLagSeconds.set({ group: groupId }, Math.max(0, lag));
+    }
+  }
+
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const topic = logical(batch.topic);
+    const decoded: Decoded[] = batch.messages.map((message) => {
+      const size = (message.value?.length ?? 0) + (message.key?.length ?? 0);
+      if (size > maxBytes) return { message, parsed: { ok: false, reason: 'oversized', error: `message of ${size} bytes exceeds ${maxBytes}` } };
+      return { message, parsed: parseEvent(message.value) };
+    });
+    const ids = decoded.flatMap((d) => (d.parsed.ok ? [`${groupId}/${d.parsed.event.id}`] : []));
+    const seen = new Set<string>(
+      ids.length
+        ? (await options.inbox().find({ _id: { $in: ids } } as Document, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id))
+        : [],
+    );
+    let lastResolved: string | null = null;
+    let sinceCommit = 0;
+    const commit = async () => {
+      if (lastResolved === null || sinceCommit === 0) return;
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(lastResolved) + 1n).toString() }]);
+      sinceCommit = 0;
+    };
+    try {
+      for (const { message, parsed } of decoded) {
+        if (!isRunning() || isStale()) break;
+        if (!parsed.ok) {
+          if (parsed.reason === 'unknown-type') {
+            options.metrics?.consumed.inc({ group: groupId, type: 'unknown', result: 'ignored' });
+          } else {
+            await deadLetter(topic, batch.partition, message, parsed.reason, parsed.error);
+          }
+        } else if (seen.has(`${groupId}/${parsed.event.id}`)) {
+          options.metrics?.consumed.inc({ group: groupId, type: parsed.event.type, result: 'duplicate' });
+        } else {
+          await apply(topic, batch.partition, message, parsed.event);
+          seen.add(`${groupId}/${parsed.event.id}`);
+        }
+        resolveOffset(message.offset);
+        lastResolved = message.offset;
+        sinceCommit++;
+        if (sinceCommit >= 100) await commit();
+        await heartbeat();
+      }
+    } finally {
+      await commit();
+    }
+  }
+
+  return {
+    name: `consumer:${options.groupId}`,
+    groupId,
+    async start() {
+      await consumer.connect();
+      for (const topic of topics) await consumer.subscribe({ topic: prefix + topic, fromBeginning: true });
+      const joinedNow = new Promise<void>((resolve) => {
+        onJoin = resolve;
+      });
+      running = true;
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+        eachBatch,
+      });
+      if (options.awaitJoin ?? true) {
+        const timeout = new AbortController();
+        try {
+          await Promise.race([
+            joinedNow,
+            sleep(60_000, undefined, { signal: timeout.signal }).then(() => {
+              throw new Error(`consumer group ${groupId} did not join within 60 s`);
+            }),
+          ]);
+        } finally {
+          timeout.abort();
+        }
+      }
+    },
+    async stop() {
+      running = false;
+      await consumer.disconnect();
+    },
+    async ready() {
+      return running && joined && !crashed;
+    },
+  };
+}

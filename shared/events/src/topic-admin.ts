@@ -1,0 +1,55 @@
+import type { Kafka } from 'kafkajs';
+import { dlqTopic } from '@creditbank/contracts';
+
+export interface EnsureTopicsOptions {
+  topics: readonly string[];
+  prefix?: string;
+  partitions?: number;
+  /** Also create `<topic>.dlq` beside each topic. */
+  withDlq?: boolean;
+}
+
+/**
+ * Create missing topics (local development and tests; production declares them as Strimzi
+ * KafkaTopic resources). Safe to call concurrently from several services.
+ */
+export async function ensureTopics(kafka: Kafka, options: EnsureTopicsOptions): Promise<void> {
+  const prefix = options.prefix ?? '';
+  const wanted = new Set<string>();
+  for (const t of options.topics) {
+    wanted.add(prefix + t);
+    if (options.withDlq ?? true) wanted.add(prefix + dlqTopic(t));
+  }
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = [...wanted].filter((t) => !existing.has(t));
+    if (missing.length === 0) return;
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: options.partitions ?? 3, replicationFactor: 1 })),
+      });
+    } catch (error) {
+      // Another service created some of them at the same moment: fine if they all exist now.
+      const now = new Set(await admin.listTopics());
+      if (missing.some((t) => !now.has(t))) throw error;
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Delete topics by prefix (test clean-up). */
+export async function deleteTopicsWithPrefix(kafka: Kafka, prefix: string): Promise<void> {
+  if (prefix.length < 4) throw new Error('refusing to delete topics with a short prefix');
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length) await admin.deleteTopics({ topics, timeout: 10_000 });
+  } finally {
+    await admin.disconnect();
+  }
+}

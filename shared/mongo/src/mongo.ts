@@ -1,0 +1,84 @@
+import mongoose, { type Connection } from 'mongoose';
+import type { Component } from '@creditbank/kernel';
+import type { Logger } from '@creditbank/logging';
+
+export interface MongoOptions {
+  uri: string;
+  dbName: string;
+  poolSize?: number;
+  appName?: string;
+  logger: Logger;
+}
+
+export interface MongoComponent extends Component {
+  /** The service's own connection (one database per service). Models are bound to it. */
+  readonly connection: Connection;
+}
+
+/**
+ * A MongoDB connection with a bounded pool and fail-fast timeouts. Each service uses its own
+ * connection object (not mongoose's global one) so several services can share a process in tests.
+ */
+export function createMongo(options: MongoOptions): MongoComponent {
+  const connection = mongoose.createConnection();
+  // Indexes are created explicitly at start (syncIndexes below), never lazily on first use.
+  connection.set('autoIndex', false);
+  connection.set('autoCreate', true);
+  let started = false;
+
+  return {
+    name: 'mongo',
+    connection,
+    async start() {
+      await connection.openUri(options.uri, {
+        dbName: options.dbName,
+        maxPoolSize: options.poolSize ?? 20,
+        minPoolSize: 1,
+        serverSelectionTimeoutMS: 10_000,
+        connectTimeoutMS: 10_000,
+        socketTimeoutMS: 45_000,
+        heartbeatFrequencyMS: 5_000,
+        appName: options.appName,
+        retryWrites: true,
+      });
+      for (const model of Object.values(connection.models)) {
+        await model.createIndexes();
+      }
+      started = true;
+      options.logger.info({ db: options.dbName, models: Object.keys(connection.models) }, 'mongo connected');
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      await connection.close();
+    },
+    async ready() {
+      if (!started || connection.readyState !== 1 || !connection.db) return false;
+      try {
+        await connection.db.admin().command({ ping: 1 });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+/** Duplicate key (unique index) violation. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}
+
+/** Errors worth retrying later rather than treating the input as bad: the database is unreachable. */
+export function isTransientDatabaseError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const name = (error as { name?: unknown }).name;
+  return (
+    name === 'MongoNetworkError' ||
+    name === 'MongoServerSelectionError' ||
+    name === 'MongoNetworkTimeoutError' ||
+    name === 'MongoNotConnectedError' ||
+    name === 'MongoPoolClearedError' ||
+    name === 'MongoTopologyClosedError'
+  );
+}

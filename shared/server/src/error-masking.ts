@@ -1,0 +1,62 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { isAppError } from '@creditbank/kernel';
+import { currentContext, type Logger } from '@creditbank/logging';
+
+/** Codes produced by GraphQL itself for a bad request: safe to show as they are. */
+const CLIENT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'TOO_MANY_REQUESTS',
+]);
+
+/** Remove "Did you mean …?" hints, which reveal schema names when introspection is off. */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/\s*Did you mean .+\?$/s, '');
+}
+
+/**
+ * Error masking: application errors keep their message and CONTRACT code; GraphQL request errors
+ * pass through; anything else becomes a generic message with a trace id, and the original is logged.
+ */
+export function createErrorFormatter(options: { logger: Logger; production: boolean }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const path = formatted.path;
+    if (isAppError(original)) {
+      return {
+        message: original.message,
+        ...(path ? { path } : {}),
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        extensions: { code: original.code, ...original.details },
+      };
+    }
+    const code = formatted.extensions?.['code'];
+    if (typeof code === 'string' && CLIENT_CODES.has(code) && (original instanceof GraphQLError || original === error)) {
+      const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
+      void _drop;
+      return {
+        ...formatted,
+        message: options.production ? withoutSuggestions(formatted.message) : formatted.message,
+        extensions,
+      };
+    }
+    const traceId = currentContext()?.requestId;
+    options.logger.error({ err: original, path }, 'unexpected error');
+    return {
+      message: 'Internal server error',
+      ...(path ? { path } : {}),
+      extensions: { code: 'INTERNAL_SERVER_ERROR', ...(traceId ? { traceId } : {}) },
+    };
+  };
+}

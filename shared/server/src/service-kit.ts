@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import type { Collection, Document } from 'mongodb';
+import { ALL_TOPICS } from '@creditbank/contracts';
+import type { BaseServiceEnv, ServiceName } from '@creditbank/config';
+import { createTokenVerifier, parseJwks, type TokenVerifier } from '@creditbank/auth';
+import type { Component } from '@creditbank/kernel';
+import { createLogger, type Logger } from '@creditbank/logging';
+import { createMongo, isTransientDatabaseError, type MongoComponent } from '@creditbank/mongo';
+import {
+  createEventConsumer,
+  createEventMetrics,
+  createKafkaClient,
+  createKafkaPublisher,
+  createOutboxRelay,
+  createOutboxSignal,
+  ensureTopics,
+  type EventConsumer,
+  type EventMetrics,
+  type HandlerRegistration,
+  type Kafka,
+  type KafkaPublisher,
+  type OutboxRelay,
+  type OutboxSignal,
+} from '@creditbank/events';
+import { createMetricsRegistry, type HttpMetrics } from './metrics';
+
+/**
+ * The standard parts every service wires in its `main.ts`: logger, metrics, token verifier, its
+ * database, Kafka (topics, publisher, outbox relay, idempotent consumers). Creating them does no
+ * I/O; starting them (in the order main.ts lists them) does.
+ */
+export interface ServiceKit {
+  readonly service: ServiceName;
+  readonly logger: Logger;
+  readonly metrics: HttpMetrics;
+  readonly eventMetrics: EventMetrics;
+  readonly verifier: TokenVerifier;
+  readonly mongo: MongoComponent;
+  readonly kafka: Kafka;
+  readonly topics: Component;
+  readonly publisher: KafkaPublisher;
+  readonly outboxSignal: OutboxSignal;
+  readonly production: boolean;
+  /** The relay over the collections whose documents carry outboxes. */
+  outboxRelay(collectionNames: readonly string[]): OutboxRelay;
+  /** An idempotent consumer with this service's inbox and dead-letter path. */
+  consumer(groupId: string, handlers: readonly HandlerRegistration[]): EventConsumer;
+}
+
+export function loadVerifier(env: BaseServiceEnv): TokenVerifier {
+  const jwks = env.JWT_JWKS ?? readFileSync(env.JWT_JWKS_FILE as string, 'utf8');
+  return createTokenVerifier({ keys: parseJwks(jwks), issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE });
+}
+
+export function createServiceKit(service: ServiceName, env: BaseServiceEnv): ServiceKit {
+  const logger = createLogger({ service, level: env.LOG_LEVEL });
+  const metrics = createMetricsRegistry(service);
+  const eventMetrics = createEventMetrics(metrics.registry);
+  const mongo = createMongo({ uri: env.MONGODB_URI, dbName: env.MONGODB_DB, poolSize: env.MONGODB_POOL_SIZE, appName: service, logger });
+  const kafka = createKafkaClient({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, logger });
+  const publisher = createKafkaPublisher(kafka, { topicPrefix: env.KAFKA_TOPIC_PREFIX });
+  const outboxSignal = createOutboxSignal();
+  const collection = (name: string) => mongo.connection.collection(name) as unknown as Collection<Document>;
+
+  const topics: Component = {
+    name: 'kafka-topics',
+    async start() {
+      if (env.KAFKA_CREATE_TOPICS) {
+        await ensureTopics(kafka, { topics: ALL_TOPICS, prefix: env.KAFKA_TOPIC_PREFIX, partitions: env.KAFKA_TOPIC_PARTITIONS });
+      }
+    },
+    async stop() {},
+    async ready() {
+      return true;
+    },
+  };
+
+  return {
+    service,
+    logger,
+    metrics,
+    eventMetrics,
+    verifier: loadVerifier(env),
+    mongo,
+    kafka,
+    topics,
+    publisher,
+    outboxSignal,
+    production: env.NODE_ENV === 'production',
+    outboxRelay(collectionNames) {
+      return createOutboxRelay({
+        collections: () => collectionNames.map(collection),
+        publisher,
+        signal: outboxSignal,
+        logger,
+        metrics: eventMetrics,
+        pollMs: env.OUTBOX_POLL_MS,
+      });
+    },
+    consumer(groupId, handlers) {
+      return createEventConsumer({
+        kafka,
+        groupId: `${service}.${groupId}`,
+        topicPrefix: env.KAFKA_TOPIC_PREFIX,
+        handlers,
+        inbox: () => collection('inbox'),
+        dlq: publisher,
+        logger,
+        metrics: eventMetrics,
+        isTransient: isTransientDatabaseError,
+      });
+    },
+  };
+}

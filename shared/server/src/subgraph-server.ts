@@ -1,0 +1,174 @@
+import type { DocumentNode, GraphQLResolveInfo } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { Express, Request } from 'express';
+import { AppError, type Caller, type Component } from '@creditbank/kernel';
+import type { TokenVerifier } from '@creditbank/auth';
+import {
+  REQUEST_ID_HEADER,
+  TRACEPARENT_HEADER,
+  currentContext,
+  requestIdFrom,
+  runWithContext,
+  traceparentFrom,
+  type Logger,
+} from '@creditbank/logging';
+import { createErrorFormatter } from './error-masking';
+import { createHttpListener, express, jsonErrorHandler, mountProbes } from './http-app';
+import type { HttpMetrics } from './metrics';
+
+/** What every resolver receives. Services extend it with their use-cases and per-request loaders. */
+export interface BaseContext {
+  readonly caller: Caller;
+  readonly requestId: string;
+  readonly traceparent?: string;
+  readonly logger: Logger;
+}
+
+export type Resolvers<TContext> = GraphQLResolverMap<TContext>;
+export type { GraphQLResolveInfo };
+
+export interface SubgraphServerOptions<TContext extends BaseContext> {
+  service: string;
+  typeDefs: DocumentNode;
+  resolvers: Resolvers<TContext>;
+  host: string;
+  port: number;
+  logger: Logger;
+  verifier: TokenVerifier;
+  production: boolean;
+  metrics: HttpMetrics;
+  /** Readiness of the rest of the service (database, Kafka); the server adds its own. */
+  readiness: () => Promise<boolean>;
+  /** Per-request context: create DataLoaders here, never share them between requests. */
+  buildContext: (base: BaseContext) => TContext;
+  /** JSON body limit (bulk imports need more than the default). */
+  bodyLimit?: string;
+  /** Extra HTTP routes (e.g. a JWKS document). */
+  routes?: (app: Express) => void;
+  drainTimeoutMs?: number;
+}
+
+export interface SubgraphServer extends Component {
+  url(): string;
+}
+
+interface AuthedRequest extends Request {
+  caller?: Caller;
+  requestId?: string;
+  traceparent?: string;
+}
+
+function rootFieldOf(operation: { selectionSet: { selections: readonly { kind: string; name?: { value: string } }[] } } | null | undefined): string {
+  const first = operation?.selectionSet.selections.find((s) => s.kind === 'Field');
+  return first?.name?.value ?? 'unknown';
+}
+
+/**
+ * A federation subgraph over HTTP: `/graphql`, `/healthz`, `/readyz`, `/metrics`. Verifies the token
+ * itself (it must be safe to call directly, without the gateway), masks errors, drains on stop.
+ */
+export function createSubgraphServer<TContext extends BaseContext>(options: SubgraphServerOptions<TContext>): SubgraphServer {
+  const log = options.logger;
+  const app = express();
+  app.disable('x-powered-by');
+  const http = createHttpListener(app);
+  let draining = false;
+  let started = false;
+
+  const metricsPlugin: ApolloServerPlugin<TContext> = {
+    async requestDidStart() {
+      const t0 = process.hrtime.bigint();
+      return {
+        async willSendResponse(ctx) {
+          const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+          const operation = rootFieldOf(ctx.operation);
+          const result = ctx.errors?.length ? 'error' : 'ok';
+          options.metrics.graphqlDuration.observe({ operation, result }, seconds);
+        },
+      };
+    },
+  };
+
+  const apollo = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }]),
+    introspection: !options.production,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    formatError: createErrorFormatter({ logger: log, production: options.production }),
+    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin],
+    logger: {
+      debug: (m: string) => log.debug(m),
+      info: (m: string) => log.info(m),
+      warn: (m: string) => log.warn(m),
+      error: (m: string) => log.error(m),
+    },
+  });
+
+  mountProbes(app, { readiness: async () => started && (await options.readiness()), registry: options.metrics.registry, isDraining: () => draining });
+  options.routes?.(app);
+
+  // Identity and request context for everything below: the province comes from the token only.
+  app.use('/graphql', (req: AuthedRequest, res, next) => {
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    const traceparent = traceparentFrom(req.headers[TRACEPARENT_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    let caller: Caller;
+    try {
+      caller = options.verifier.callerFromHeader(req.headers.authorization);
+    } catch (error) {
+      const message = error instanceof AppError ? error.message : 'Invalid token';
+      res.status(401).json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
+      return;
+    }
+    req.caller = caller;
+    req.requestId = requestId;
+    if (traceparent) req.traceparent = traceparent;
+    runWithContext(
+      { requestId, ...(caller.kind === 'user' ? { province: caller.province } : {}), ...(traceparent ? { traceparent } : {}) },
+      () => next(),
+    );
+  });
+
+  return {
+    name: `http:${options.service}`,
+    url: () => `${http.url()}/graphql`,
+    async start() {
+      await apollo.start();
+      app.use(
+        '/graphql',
+        express.json({ limit: options.bodyLimit ?? '1mb' }),
+        expressMiddleware(apollo, {
+          context: async ({ req }) => {
+            const r = req as AuthedRequest;
+            if (!r.caller || !r.requestId) throw new GraphQLError('Unauthenticated', { extensions: { code: 'UNAUTHENTICATED' } });
+            const ctx = currentContext();
+            return options.buildContext({
+              caller: r.caller,
+              requestId: r.requestId,
+              ...(r.traceparent ? { traceparent: r.traceparent } : {}),
+              logger: log.child({ reqId: ctx?.requestId ?? r.requestId }),
+            });
+          },
+        }),
+      );
+      app.use(jsonErrorHandler(log));
+      await http.listen(options.host, options.port);
+      started = true;
+      log.info({ url: `${http.url()}/graphql` }, `${options.service} subgraph listening`);
+    },
+    async stop() {
+      draining = true;
+      await http.close(options.drainTimeoutMs ?? 10_000);
+      await apollo.stop();
+      started = false;
+    },
+    async ready() {
+      return started && !draining;
+    },
+  };
+}

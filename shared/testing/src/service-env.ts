@@ -1,0 +1,26 @@
+import { testInfra } from './infra';
+import type { TestNamespace } from './namespace';
+import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, testJwks } from './tokens';
+
+/** The environment a service gets under test: shared infra, its namespace, the test JWKS, a free port. */
+export function serviceTestEnv(ns: TestNamespace, service: string, extra: Record<string, string> = {}): Record<string, string> {
+  const { mongodbUri, kafkaBrokers } = testInfra();
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'error',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    MONGODB_URI: mongodbUri,
+    MONGODB_DB: ns.dbName(service),
+    KAFKA_BROKERS: kafkaBrokers,
+    KAFKA_TOPIC_PREFIX: ns.topicPrefix,
+    KAFKA_CREATE_TOPICS: 'true',
+    KAFKA_TOPIC_PARTITIONS: '2',
+    OUTBOX_POLL_MS: '200',
+    JWT_ISSUER: TEST_JWT_ISSUER,
+    JWT_AUDIENCE: TEST_JWT_AUDIENCE,
+    JWT_JWKS: testJwks(),
+    SHUTDOWN_TIMEOUT_MS: '15000',
+    ...extra,
+  };
+}

@@ -21,6 +21,8 @@ const common = {
 };
 
 module.exports = {
+  // Integration tests wait for events across Kafka; unit tests finish far below this.
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{shared,services,gateway}/**/src/**/*.spec.ts'] },
     {
@@ -28,7 +30,6 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{shared,services,gateway}/**/test/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
       globalSetup: '<rootDir>/shared/testing/jest/global-setup.js',
-      testTimeout: 60000,
       slowTestThreshold: 30,
     },
   ],

@@ -5,15 +5,24 @@
 // FerretDB through its public `ferretdb` package instead. Telemetry is always disabled in
 // embedded mode.
 //
+// FerretDB v1 does not apply single-document updates atomically under concurrency (it reads,
+// changes and writes back in separate steps), which MongoDB guarantees and the platform relies on.
+// So FerretDB listens on a private Unix socket and the public TCP port is served by a small proxy
+// that serialises write commands (proxy.go).
+//
 // It is built and started by deploy/local/infra.mjs; see deploy/local/README.md.
 package main
 
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -32,8 +41,12 @@ func main() {
 		os.Exit(2)
 	}
 
+	// Unix socket paths are limited to ~100 bytes, so keep it short and unique per listen address.
+	sock := filepath.Join(os.TempDir(), fmt.Sprintf("creditbank-ferretdb-%s.sock", strings.NewReplacer(":", "-", ".", "-").Replace(*listen)))
+	_ = os.Remove(sock)
+
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Listener:  ferretdb.ListenerConfig{Unix: sock},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + *dir + "/", // a directory URI: one SQLite file per database
@@ -46,6 +59,21 @@ func main() {
 	// Run until SIGTERM (infra.mjs down) or SIGINT (Ctrl-C); Run closes listeners and the backend.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
+
+	l, err := net.Listen("tcp", *listen)
+	if err != nil {
+		logger.Error("failed to listen", "address", *listen, "error", err)
+		os.Exit(1)
+	}
+	go func() {
+		<-ctx.Done()
+		_ = l.Close()
+	}()
+	go func() {
+		if err := newProxy("unix", sock, logger).serve(l); err != nil {
+			logger.Error("proxy stopped", "error", err)
+		}
+	}()
 
 	if err := f.Run(ctx); err != nil && ctx.Err() == nil {
 		logger.Error("FerretDB stopped unexpectedly", "error", err)

@@ -3,11 +3,21 @@
 import fs from 'node:fs';
 
 import { HOST, requireFromRepo } from './config.mjs';
-import { MissingToolError, logTails, readText, retryUntil, run, sha256, spawnDetached, writeFileAtomic } from './process-utils.mjs';
+import {
+  MissingToolError,
+  commandLine,
+  logTails,
+  readText,
+  retryUntil,
+  run,
+  sha256,
+  spawnDetached,
+  writeFileAtomic,
+} from './process-utils.mjs';
 
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
-const LAUNCHER_SOURCES = ['go.mod', 'go.sum', 'main.go'];
+const LAUNCHER_SOURCES = ['go.mod', 'go.sum', 'main.go', 'proxy.go'];
 const MIN_GO = [1, 24]; // FerretDB v1.24.2's go.mod says `go 1.24`
 
 /** The service descriptor infra.mjs drives (see `ensureUp` there). */
@@ -22,6 +32,13 @@ export function ferretdbService(cfg) {
     marker: f.dataDir, // on our launcher's command line; guards against pid reuse
     ports: [{ port: f.port, envVar: 'CREDITBANK_MONGO_PORT' }],
     logs: [f.logFile],
+    /** Why the running launcher does not match the current settings, or null. */
+    mismatch: (pid) => {
+      const cmd = commandLine(pid);
+      return cmd === null || cmd.includes(`-listen ${HOST}:${f.port} `)
+        ? null
+        : `it listens on another port (${cmd.trim()})`;
+    },
     dataDirs: [f.dataDir],
     readyTimeoutMs: READY_TIMEOUT_MS,
     stopTimeoutMs: STOP_TIMEOUT_MS,
@@ -44,7 +61,9 @@ async function checkGo() {
   const match = /go(\d+)\.(\d+)/.exec(output);
   const [major, minor] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
   if (major < MIN_GO[0] || (major === MIN_GO[0] && minor < MIN_GO[1])) {
-    throw new MissingToolError(`Go ≥ ${MIN_GO.join('.')} is required to build the FerretDB launcher, found: ${output.trim()}`);
+    throw new MissingToolError(
+      `Go ≥ ${MIN_GO.join('.')} is required to build the FerretDB launcher, found: ${output.trim()}`,
+    );
   }
 }
 
@@ -97,7 +116,10 @@ export async function probeMongo(uri, { timeoutMs, failFast } = {}) {
       try {
         await client.connect();
         await client.db('admin').command({ ping: 1 });
-        const info = await client.db('admin').command({ buildInfo: 1 }).catch(() => ({}));
+        const info = await client
+          .db('admin')
+          .command({ buildInfo: 1 })
+          .catch(() => ({}));
         return info.version ? `reports MongoDB ${info.version}` : 'ping ok';
       } finally {
         await client.close().catch(() => {});

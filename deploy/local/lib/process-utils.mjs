@@ -89,7 +89,7 @@ function readProc(pid, file) {
 }
 
 /** The command line of a process, or null when it cannot be read (no /proc, e.g. macOS). */
-function commandLine(pid) {
+export function commandLine(pid) {
   const raw = readProc(pid, 'cmdline');
   return raw === null ? null : raw.split('\0').join(' ');
 }
@@ -275,7 +275,7 @@ export async function withLock(lockFile, fn, { timeoutMs = 10 * 60_000, log = ()
       continue;
     }
     if (Date.now() > deadline) throw new Error(`${lockFile} is held by pid ${holder} for too long`);
-    if (!announced) log(`waiting for another infra.mjs run (pid ${holder ?? "?"}) to finish…`);
+    if (!announced) log(`waiting for another infra.mjs run (pid ${holder ?? '?'}) to finish…`);
     announced = true;
     await sleep(500);
   }

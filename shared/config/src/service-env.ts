@@ -24,6 +24,8 @@ export function serviceEnvShape(service: ServiceName) {
     KAFKA_CREATE_TOPICS: envBoolean(true),
     KAFKA_TOPIC_PARTITIONS: envInt(3, 1, 1000),
     OUTBOX_POLL_MS: envInt(500, 10, 60_000),
+    /** Run the outbox relay in this process (turn off for replicas that only serve reads). */
+    OUTBOX_RELAY_ENABLED: envBoolean(true),
     JWT_ISSUER: z.string().min(1).default('creditbank'),
     JWT_AUDIENCE: z.string().min(1).default('creditbank-api'),
     /** Public keys that verify tokens: a JWKS JSON document inline... */

@@ -57,6 +57,8 @@ export interface EventConsumerOptions {
   /** Errors of the infrastructure (database unreachable): never dead-letter, retry the batch later. */
   isTransient?: (error: unknown) => boolean;
   partitionsConsumedConcurrently?: number;
+  /** Fetch long-poll bound, ms (default 1000). */
+  maxWaitTimeMs?: number;
   /** Wait for the group join in start() (default true). */
   awaitJoin?: boolean;
 }
@@ -90,6 +92,8 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     groupId,
     sessionTimeout: 30_000,
     heartbeatInterval: 3_000,
+    // Long-poll bound: data is delivered as soon as it arrives; this only bounds how long a stop waits.
+    maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
     retry: { retries: 10, initialRetryTime: 300 },
     allowAutoTopicCreation: false,
   });

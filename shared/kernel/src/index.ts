@@ -5,3 +5,5 @@ export * from './tenancy';
 export * from './pagination';
 export * from './account-no';
 export * from './component';
+export * from './command';
+export * from './learner-access';

@@ -1,5 +1,4 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { isAppError } from '@creditbank/kernel';
 import { currentContext, type Logger } from '@creditbank/logging';
@@ -26,8 +25,9 @@ export function withoutSuggestions(message: string): string {
 }
 
 /**
- * Error masking: application errors keep their message and CONTRACT code; GraphQL request errors
- * pass through; anything else becomes a generic message with a trace id, and the original is logged.
+ * Error masking: application errors keep their message and CONTRACT code; request errors (and, at the
+ * gateway, subgraph errors that already passed a subgraph's masking with a client code) pass through;
+ * anything else becomes a generic message with a trace id, and the original is logged.
  */
 export function createErrorFormatter(options: { logger: Logger; production: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -42,7 +42,7 @@ export function createErrorFormatter(options: { logger: Logger; production: bool
       };
     }
     const code = formatted.extensions?.['code'];
-    if (typeof code === 'string' && CLIENT_CODES.has(code) && (original instanceof GraphQLError || original === error)) {
+    if (typeof code === 'string' && CLIENT_CODES.has(code)) {
       const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
       void _drop;
       return {

@@ -57,7 +57,7 @@ export interface HttpListener {
 }
 
 export function createHttpListener(app: Express): HttpListener {
-  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000, requestTimeout: 60_000 }, app);
+  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 120_000 }, app);
   let address = '';
   return {
     server,

@@ -5,3 +5,5 @@ export * from './http-app';
 export * from './subgraph-server';
 export * from './loaders';
 export * from './service-kit';
+export * from './schema-file';
+export * from './http-auth';

@@ -86,3 +86,8 @@ export function runMain(main: () => Promise<{ runtime: Runtime; logger: Logger; 
     },
   );
 }
+
+/** Readiness of several components together (for the HTTP server's /readyz). */
+export function allReady(components: readonly Component[]): () => Promise<boolean> {
+  return async () => (await Promise.all(components.map((c) => c.ready().catch(() => false)))).every(Boolean);
+}

@@ -47,10 +47,21 @@ export interface ServiceKit {
   consumer(groupId: string, handlers: readonly HandlerRegistration[]): EventConsumer;
 }
 
-export function loadVerifier(env: BaseServiceEnv): TokenVerifier {
+export type JwtEnv = Pick<BaseServiceEnv, 'JWT_JWKS' | 'JWT_JWKS_FILE' | 'JWT_ISSUER' | 'JWT_AUDIENCE'>;
+
+export function loadVerifier(env: JwtEnv): TokenVerifier {
   const jwks = env.JWT_JWKS ?? readFileSync(env.JWT_JWKS_FILE as string, 'utf8');
   return createTokenVerifier({ keys: parseJwks(jwks), issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE });
 }
+
+/** Stands in for the relay in a process that must not publish (another replica relays). */
+const disabledRelay: OutboxRelay = {
+  name: 'outbox-relay(disabled)',
+  start: async () => undefined,
+  stop: async () => undefined,
+  ready: async () => true,
+  flush: async () => 0,
+};
 
 export function createServiceKit(service: ServiceName, env: BaseServiceEnv): ServiceKit {
   const logger = createLogger({ service, level: env.LOG_LEVEL });
@@ -88,6 +99,7 @@ export function createServiceKit(service: ServiceName, env: BaseServiceEnv): Ser
     outboxSignal,
     production: env.NODE_ENV === 'production',
     outboxRelay(collectionNames) {
+      if (!env.OUTBOX_RELAY_ENABLED) return disabledRelay;
       return createOutboxRelay({
         collections: () => collectionNames.map(collection),
         publisher,

@@ -5,19 +5,12 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type { Express, Request } from 'express';
-import { AppError, type Caller, type Component } from '@creditbank/kernel';
+import type { Express } from 'express';
+import type { Caller, Component } from '@creditbank/kernel';
 import type { TokenVerifier } from '@creditbank/auth';
-import {
-  REQUEST_ID_HEADER,
-  TRACEPARENT_HEADER,
-  currentContext,
-  requestIdFrom,
-  runWithContext,
-  traceparentFrom,
-  type Logger,
-} from '@creditbank/logging';
+import { currentContext, type Logger } from '@creditbank/logging';
 import { createErrorFormatter } from './error-masking';
+import { authenticate, type AuthenticatedRequest } from './http-auth';
 import { createHttpListener, express, jsonErrorHandler, mountProbes } from './http-app';
 import type { HttpMetrics } from './metrics';
 
@@ -55,12 +48,6 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
 
 export interface SubgraphServer extends Component {
   url(): string;
-}
-
-interface AuthedRequest extends Request {
-  caller?: Caller;
-  requestId?: string;
-  traceparent?: string;
 }
 
 function rootFieldOf(operation: { selectionSet: { selections: readonly { kind: string; name?: { value: string } }[] } } | null | undefined): string {
@@ -113,26 +100,7 @@ export function createSubgraphServer<TContext extends BaseContext>(options: Subg
   options.routes?.(app);
 
   // Identity and request context for everything below: the province comes from the token only.
-  app.use('/graphql', (req: AuthedRequest, res, next) => {
-    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
-    const traceparent = traceparentFrom(req.headers[TRACEPARENT_HEADER]);
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    let caller: Caller;
-    try {
-      caller = options.verifier.callerFromHeader(req.headers.authorization);
-    } catch (error) {
-      const message = error instanceof AppError ? error.message : 'Invalid token';
-      res.status(401).json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
-      return;
-    }
-    req.caller = caller;
-    req.requestId = requestId;
-    if (traceparent) req.traceparent = traceparent;
-    runWithContext(
-      { requestId, ...(caller.kind === 'user' ? { province: caller.province } : {}), ...(traceparent ? { traceparent } : {}) },
-      () => next(),
-    );
-  });
+  app.use('/graphql', authenticate(options.verifier));
 
   return {
     name: `http:${options.service}`,
@@ -144,7 +112,7 @@ export function createSubgraphServer<TContext extends BaseContext>(options: Subg
         express.json({ limit: options.bodyLimit ?? '1mb' }),
         expressMiddleware(apollo, {
           context: async ({ req }) => {
-            const r = req as AuthedRequest;
+            const r = req as AuthenticatedRequest;
             if (!r.caller || !r.requestId) throw new GraphQLError('Unauthenticated', { extensions: { code: 'UNAUTHENTICATED' } });
             const ctx = currentContext();
             return options.buildContext({

@@ -21,7 +21,7 @@ export interface KafkaTap {
 
 export async function tapTopics(topics: readonly string[]): Promise<KafkaTap> {
   const kafka = new Kafka({ brokers: testInfra().kafkaBrokers.split(','), clientId: 'test-tap', logLevel: logLevel.NOTHING });
-  const consumer: Consumer = kafka.consumer({ groupId: `tap-${Date.now()}-${Math.random().toString(36).slice(2)}` });
+  const consumer: Consumer = kafka.consumer({ groupId: `tap-${Date.now()}-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 200 });
   const messages: TappedMessage[] = [];
   await consumer.connect();
   for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });

@@ -1,0 +1,50 @@
+import { envBoolean, envInt, envList, envPort, requireJwks, z, LOCAL_PORTS, SERVICE_NAMES, type ServiceName } from '@creditbank/config';
+
+const subgraphUrlVar = (name: ServiceName) => `SUBGRAPH_${name.toUpperCase().replace(/-/g, '_')}_URL`;
+
+export const SUBGRAPH_URL_VARS: Record<ServiceName, string> = Object.fromEntries(
+  SERVICE_NAMES.map((n) => [n, subgraphUrlVar(n)]),
+) as Record<ServiceName, string>;
+
+const subgraphUrls = Object.fromEntries(
+  SERVICE_NAMES.map((n) => [subgraphUrlVar(n), z.string().url().default(`http://127.0.0.1:${LOCAL_PORTS[n]}/graphql`)]),
+);
+
+export const gatewayEnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: envPort(LOCAL_PORTS.gateway),
+    ...subgraphUrls,
+    /** Path of the composed supergraph (built by `npm run compose`). */
+    SUPERGRAPH_FILE: z.string().optional(),
+    /** Timeout of one subgraph call, ms; per subgraph with SUBGRAPH_<NAME>_TIMEOUT_MS. */
+    SUBGRAPH_TIMEOUT_MS: envInt(10_000, 100, 120_000),
+    /** Keep-alive connections per subgraph (bounded pool). */
+    SUBGRAPH_CONNECTIONS: envInt(64, 1, 1024),
+    JWT_ISSUER: z.string().min(1).default('creditbank'),
+    JWT_AUDIENCE: z.string().min(1).default('creditbank-api'),
+    JWT_JWKS: z.string().optional(),
+    JWT_JWKS_FILE: z.string().optional(),
+    /** Origins of the provincial front-ends allowed to call from browsers. */
+    CORS_ORIGINS: envList(['http://localhost:3000', 'http://127.0.0.1:3000']),
+    BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('16mb'),
+    MAX_DEPTH: envInt(12, 2, 50),
+    MAX_ALIASES: envInt(30, 1, 500),
+    MAX_TOKENS: envInt(5_000, 100, 100_000),
+    MAX_COST: envInt(20_000, 100, 1_000_000),
+    MAX_DIRECTIVES: envInt(50, 1, 500),
+    INTROSPECTION: envBoolean(false),
+    SHUTDOWN_TIMEOUT_MS: envInt(20_000, 100, 600_000),
+  })
+  .passthrough()
+  .superRefine(requireJwks);
+
+export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
+
+export function subgraphTimeout(env: GatewayEnv, name: string): number {
+  const raw = (env as Record<string, unknown>)[`SUBGRAPH_${name.toUpperCase().replace(/-/g, '_')}_TIMEOUT_MS`];
+  const n = typeof raw === 'string' ? Number(raw) : NaN;
+  return Number.isInteger(n) && n >= 100 ? n : env.SUBGRAPH_TIMEOUT_MS;
+}

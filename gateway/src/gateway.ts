@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import cors from 'cors';
+import type { Caller, Component } from '@creditbank/kernel';
+import type { TokenVerifier } from '@creditbank/auth';
+import { REQUEST_ID_HEADER, TRACEPARENT_HEADER, type Logger } from '@creditbank/logging';
+import {
+  authenticate,
+  createErrorFormatter,
+  createHttpListener,
+  express,
+  jsonErrorHandler,
+  mountProbes,
+  type AuthenticatedRequest,
+  type HttpMetrics,
+} from '@creditbank/server';
+import { SERVICE_NAMES, type ServiceName } from '@creditbank/config';
+import { SUBGRAPH_URL_VARS, subgraphTimeout, type GatewayEnv } from './env';
+import { createSubgraphFetcher } from './fetcher';
+
+export interface GatewayContext {
+  caller: Caller;
+  requestId: string;
+  traceparent?: string;
+  authorization?: string;
+}
+
+export interface GatewayServer extends Component {
+  url(): string;
+}
+
+export function supergraphPath(env: GatewayEnv): string {
+  return env.SUPERGRAPH_FILE ?? join(__dirname, '..', 'supergraph.graphql');
+}
+
+/** Forwards identity and tracing to every subgraph; the subgraph verifies the token again itself. */
+class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const headers = request.http?.headers;
+    if (!headers || !('requestId' in context)) return;
+    if (context.authorization) headers.set('authorization', context.authorization);
+    headers.set(REQUEST_ID_HEADER, context.requestId);
+    if (context.traceparent) headers.set(TRACEPARENT_HEADER, context.traceparent);
+  }
+}
+
+export function createGatewayServer(options: { env: GatewayEnv; logger: Logger; verifier: TokenVerifier; metrics: HttpMetrics }): GatewayServer {
+  const { env, logger } = options;
+  const production = env.NODE_ENV === 'production';
+  const fetchers: Array<{ close(): Promise<void> }> = [];
+  const urls = env as unknown as Record<string, string>;
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: readFileSync(supergraphPath(env), 'utf8'),
+    buildService({ name }) {
+      if (!(SERVICE_NAMES as readonly string[]).includes(name)) throw new Error(`unknown subgraph ${name}`);
+      const url = urls[SUBGRAPH_URL_VARS[name as ServiceName]]!;
+      const f = createSubgraphFetcher({ connections: env.SUBGRAPH_CONNECTIONS, timeoutMs: subgraphTimeout(env, name) });
+      fetchers.push(f);
+      return new ForwardingDataSource({ url, fetcher: f.fetcher as never });
+    },
+    logger: {
+      debug: (m: unknown) => logger.debug(String(m)),
+      info: (m: unknown) => logger.info(String(m)),
+      warn: (m: unknown) => logger.warn(String(m)),
+      error: (m: unknown) => logger.error(String(m)),
+    },
+  });
+
+  // Limits are validation rules: an over-limit operation is refused before any subgraph is called.
+  const armor = new ApolloArmor({
+    maxDepth: { n: env.MAX_DEPTH },
+    maxAliases: { n: env.MAX_ALIASES },
+    maxTokens: { n: env.MAX_TOKENS },
+    costLimit: { maxCost: env.MAX_COST },
+    maxDirectives: { n: env.MAX_DIRECTIVES },
+    blockFieldSuggestion: { enabled: production },
+  });
+  const protection = armor.protect();
+
+  const metricsPlugin: ApolloServerPlugin<GatewayContext> = {
+    async requestDidStart() {
+      const t0 = process.hrtime.bigint();
+      return {
+        async willSendResponse(ctx) {
+          const first = ctx.operation?.selectionSet.selections.find((s) => s.kind === 'Field');
+          const operation = first && first.kind === 'Field' ? first.name.value : 'unknown';
+          options.metrics.graphqlDuration.observe({ operation, result: ctx.errors?.length ? 'error' : 'ok' }, Number(process.hrtime.bigint() - t0) / 1e9);
+        },
+      };
+    },
+  };
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: !production || env.INTROSPECTION,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter({ logger, production }),
+    plugins: [...(protection.plugins as ApolloServerPlugin<GatewayContext>[]), ApolloServerPluginLandingPageDisabled(), metricsPlugin],
+    validationRules: protection.validationRules,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  const http = createHttpListener(app);
+  let draining = false;
+  let started = false;
+  mountProbes(app, { readiness: async () => started, registry: options.metrics.registry, isDraining: () => draining });
+  app.use(
+    '/graphql',
+    cors({
+      origin: env.CORS_ORIGINS,
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: ['content-type', 'authorization', 'x-request-id', 'traceparent', 'apollo-require-preflight'],
+      maxAge: 600,
+    }),
+    authenticate(options.verifier),
+  );
+
+  return {
+    name: 'gateway',
+    url: () => `${http.url()}/graphql`,
+    async start() {
+      await apollo.start();
+      app.use(
+        '/graphql',
+        express.json({ limit: env.BODY_LIMIT }),
+        expressMiddleware(apollo, {
+          context: async ({ req }) => {
+            const r = req as AuthenticatedRequest;
+            return {
+              caller: r.caller ?? { kind: 'anonymous' },
+              requestId: r.requestId ?? '',
+              ...(r.traceparent ? { traceparent: r.traceparent } : {}),
+              ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+            };
+          },
+        }),
+      );
+      app.use(jsonErrorHandler(logger));
+      await http.listen(env.HOST, env.PORT);
+      started = true;
+      logger.info({ url: `${http.url()}/graphql` }, 'gateway listening');
+    },
+    async stop() {
+      draining = true;
+      await http.close(10_000);
+      await apollo.stop();
+      await Promise.all(fetchers.map((f) => f.close()));
+      started = false;
+    },
+    async ready() {
+      return started && !draining;
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { loadEnv } from '@creditbank/config';
+import { allReady, createServiceKit, createSubgraphServer, loadSchemaFile, runMain, startComponents } from '@creditbank/server';
+import { outcomeEnvSchema } from './env';
+import { outcomeResolvers } from './graphql/outcome.resolver';
+
+export const typeDefs = loadSchemaFile(__dirname);
+
+/** The only wiring point of the outcome service: env → mongo → kafka → server → probes. */
+export async function main(source: Record<string, string | undefined> = process.env) {
+  const env = loadEnv(outcomeEnvSchema, source);
+  const kit = createServiceKit('outcome', env);
+
+  const components = [kit.mongo, kit.topics, kit.publisher];
+  const server = createSubgraphServer({
+    service: 'outcome',
+    typeDefs,
+    resolvers: outcomeResolvers,
+    host: env.HOST,
+    port: env.PORT,
+    logger: kit.logger,
+    verifier: kit.verifier,
+    production: kit.production,
+    metrics: kit.metrics,
+    readiness: allReady(components),
+    buildContext: (base) => base,
+  });
+
+  const runtime = await startComponents([...components, server], kit.logger);
+  return { runtime, url: server.url(), logger: kit.logger, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS };
+}
+
+if (require.main === module) runMain(() => main());

@@ -1,0 +1,4 @@
+import { serviceEnvSchema, z } from '@creditbank/config';
+
+export const standardsEnvSchema = serviceEnvSchema('standards');
+export type Env = z.infer<typeof standardsEnvSchema>;

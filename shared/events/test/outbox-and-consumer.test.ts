@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import { MongoClient, type Collection, type Document } from 'mongodb';
+import { Registry } from 'prom-client';
+import { LearnerAccountOpened, TOPICS, createEvent, dlqTopic, type OutgoingEvent } from '@creditbank/contracts';
+import { silentLogger } from '@creditbank/logging';
+import { createTestNamespace, eventually, publishRaw, tapTopics, testInfra } from '@creditbank/testing';
+import {
+  createEventConsumer,
+  createEventMetrics,
+  createKafkaClient,
+  createKafkaPublisher,
+  createOutboxRelay,
+  createOutboxSignal,
+  ensureTopics,
+  on,
+  outboxOnInsert,
+  withOutbox,
+  type EventConsumer,
+} from '../src';
+
+const ns = createTestNamespace();
+const logger = silentLogger();
+const kafka = createKafkaClient({ brokers: testInfra().kafkaBrokers.split(','), clientId: 'events-test', logger });
+const publisher = createKafkaPublisher(kafka, { topicPrefix: ns.topicPrefix });
+let mongo: MongoClient;
+let docs: Collection<Document>;
+let inbox: Collection<Document>;
+let effects: Collection<Document>;
+
+function opened(n: number, overrides: Partial<Parameters<typeof createEvent<typeof LearnerAccountOpened.data>>[1]> = {}): OutgoingEvent {
+  const accountNo = LearnerAccountOpened.example.accountNo;
+  return createEvent(
+    LearnerAccountOpened,
+    { ...LearnerAccountOpened.example, accountNo, birthYear: 1950 + n, ...overrides },
+    { province: '33', source: '/creditbank/test' },
+  );
+}
+
+beforeAll(async () => {
+  mongo = await new MongoClient(testInfra().mongodbUri).connect();
+  const db = mongo.db(ns.dbName('events'));
+  docs = db.collection('docs');
+  inbox = db.collection('inbox');
+  effects = db.collection('effects');
+  await docs.createIndex({ _outboxCount: 1 });
+  await ensureTopics(kafka, { topics: [TOPICS.account], prefix: ns.topicPrefix, partitions: 2 });
+  await publisher.start();
+});
+
+afterAll(async () => {
+  await publisher.stop();
+  await mongo.close();
+  await ns.cleanup();
+});
+
+describe('outbox relay', () => {
+  it('publishes pending events in order and clears them, without losing concurrent additions', async () => {
+    const tap = await tapTopics([ns.topicPrefix + TOPICS.account]);
+    const signal = createOutboxSignal();
+    const relay = createOutboxRelay({ collections: () => [docs], publisher, signal, logger, pollMs: 50 });
+    const first = [opened(1), opened(2)];
+    await docs.insertOne({ _id: 'a' as never, state: 1, ...outboxOnInsert(first) });
+    await relay.start();
+    // Writers keep adding events to the same document while the relay runs.
+    const more: OutgoingEvent[] = [];
+    for (let i = 3; i < 23; i++) {
+      const e = opened(i);
+      more.push(e);
+      await docs.updateOne({ _id: 'a' as never }, withOutbox({ $set: { state: i } }, [e]));
+      signal.notify();
+    }
+    const expected = [...first, ...more].map((e) => e.event.id);
+    await eventually(() => expect(tap.events().map((e) => e.id)).toEqual(expect.arrayContaining(expected)), { timeoutMs: 20_000 });
+    await relay.stop();
+    const doc = await docs.findOne({ _id: 'a' as never });
+    expect(doc?.['_outboxCount']).toBe(0);
+    expect(Object.keys(doc?.['_outbox'] as object)).toEqual([]);
+    // Per-key order: all events share one accountNo, so they sit on one partition in write order.
+    const seen = tap.events().map((e) => e.id).filter((id) => expected.includes(id));
+    expect(seen).toEqual(expected);
+    expect(tap.messages[0]?.headers['content-type']).toContain('application/cloudevents+json');
+    await tap.stop();
+  });
+
+  it('publishes at start what a crashed process left pending', async () => {
+    const tap = await tapTopics([ns.topicPrefix + TOPICS.account]);
+    const left = opened(40);
+    await docs.insertOne({ _id: 'b' as never, ...outboxOnInsert([left]) });
+    const relay = createOutboxRelay({ collections: () => [docs], publisher, signal: createOutboxSignal(), logger, pollMs: 50 });
+    await relay.start();
+    await eventually(() => expect(tap.events().map((e) => e.id)).toContain(left.event.id));
+    await relay.stop();
+    expect((await docs.findOne({ _id: 'b' as never }))?.['_outboxCount']).toBe(0);
+    await tap.stop();
+  });
+});
+
+describe('idempotent consumer', () => {
+  let consumer: EventConsumer;
+  const registry = new Registry();
+  const metrics = createEventMetrics(registry);
+  let failures = 0;
+  let transient = 0;
+
+  beforeAll(async () => {
+    consumer = createEventConsumer({
+      kafka,
+      groupId: 'effects',
+      topicPrefix: ns.topicPrefix,
+      inbox: () => inbox,
+      dlq: publisher,
+      logger,
+      metrics,
+      maxAttempts: 3,
+      retryBaseMs: 5,
+      maxMessageBytes: 10_000,
+      isTransient: (e) => (e as Error).message === 'transient',
+      handlers: [
+        on(LearnerAccountOpened, async (event) => {
+          if (event.data.householdId === 'always-fails') {
+            failures++;
+            throw new Error('handler bug');
+          }
+          if (event.data.householdId === 'transient' && transient++ < 2) throw new Error('transient');
+          // A counter effect: applying an event twice would show.
+          await effects.updateOne({ _id: 'count' as never }, { $inc: { n: 1 }, $push: { ids: event.id } }, { upsert: true });
+        }),
+      ],
+    });
+    await consumer.start();
+  });
+
+  afterAll(async () => {
+    await consumer.stop();
+  });
+
+  it('applies each event once, even when delivered twice', async () => {
+    const e = opened(1);
+    const bytes = JSON.stringify(e.event);
+    await publishRaw(ns.topicPrefix + TOPICS.account, [
+      { key: e.key, value: bytes },
+      { key: e.key, value: bytes },
+    ]);
+    await eventually(async () => expect((await effects.findOne({ _id: 'count' as never }))?.['ids']).toContain(e.event.id));
+    const second = opened(2);
+    await publishRaw(ns.topicPrefix + TOPICS.account, [{ key: second.key, value: JSON.stringify(second.event) }, { key: e.key, value: bytes }]);
+    await eventually(async () => expect((await effects.findOne({ _id: 'count' as never }))?.['ids']).toContain(second.event.id));
+    const doc = await effects.findOne({ _id: 'count' as never });
+    expect((doc?.['ids'] as string[]).filter((id) => id === e.event.id)).toHaveLength(1);
+    expect(await inbox.countDocuments({ _id: { $regex: e.event.id } as never })).toBe(1);
+  });
+
+  it('dead-letters poison with the original bytes and the error, and keeps the partition moving', async () => {
+    const dlqTap = await tapTopics([ns.topicPrefix + dlqTopic(TOPICS.account)]);
+    const key = LearnerAccountOpened.example.accountNo; // same key → same partition as the good event after
+    const invalid = { ...opened(3).event, data: { ...opened(3).event.data, gender: 'UNKNOWN' } };
+    const failing = opened(4, { householdId: 'always-fails' });
+    const after = opened(5);
+    await publishRaw(ns.topicPrefix + TOPICS.account, [
+      { key, value: '{"not json' },
+      { key, value: JSON.stringify(invalid) },
+      { key, value: 'x'.repeat(20_000) },
+      { key, value: JSON.stringify(failing.event), headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } },
+      { key, value: JSON.stringify({ ...after.event, type: 'creditbank.learner.some-future-event.v1' }) },
+      { key, value: JSON.stringify(after.event) },
+    ]);
+    await eventually(async () => expect((await effects.findOne({ _id: 'count' as never }))?.['ids']).toContain(after.event.id));
+    await eventually(() => expect(dlqTap.messages).toHaveLength(4));
+    const reasons = dlqTap.messages.map((m) => m.headers['dlq-reason']);
+    expect(reasons).toEqual(['malformed', 'invalid', 'oversized', 'handler-failed']);
+    expect(dlqTap.messages[0]!.raw?.toString()).toBe('{"not json');
+    expect(dlqTap.messages[2]!.raw?.length).toBe(20_000);
+    expect(dlqTap.messages[3]!.headers['dlq-error']).toContain('handler bug');
+    expect(dlqTap.messages[3]!.headers['traceparent']).toBeDefined();
+    expect(dlqTap.messages[3]!.key).toBe(key);
+    expect(failures).toBe(3);
+    const dlqMetric = await registry.getSingleMetricAsString('creditbank_events_dead_lettered_total');
+    expect(dlqMetric).toMatch(/reason="malformed"[^\n]* 1/);
+    await dlqTap.stop();
+  });
+
+  it('retries transient failures without dead-lettering', async () => {
+    const e = opened(6, { householdId: 'transient' });
+    await publishRaw(ns.topicPrefix + TOPICS.account, [{ key: e.key, value: JSON.stringify(e.event) }]);
+    await eventually(async () => expect((await effects.findOne({ _id: 'count' as never }))?.['ids']).toContain(e.event.id), { timeoutMs: 40_000 });
+    expect(transient).toBeGreaterThanOrEqual(3);
+  });
+});
+
+void randomUUID;

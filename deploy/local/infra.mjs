@@ -77,9 +77,7 @@ async function ensureUp(svc, log) {
 
   if (svc.external) {
     const info = await svc.probe(svc.external, { timeoutMs: EXTERNAL_TIMEOUT_MS }).catch((err) => {
-      throw new Error(
-        `${svc.name}: ${svc.externalVar}=${redact(svc.external)} is set, but that server is ${err.message}`,
-      );
+      throw new Error(`${svc.name}: ${svc.externalVar}=${redact(svc.external)} is set, but that server is ${err.message}`);
     });
     log(`${svc.name} ready at ${redact(svc.external)} (external, from ${svc.externalVar}; ${info}; ${elapsed(since)})`);
     return;
@@ -89,16 +87,12 @@ async function ensureUp(svc, log) {
   if (running) {
     const mismatch = svc.mismatch(running);
     if (mismatch) {
-      throw new Error(
-        `${svc.name} (pid ${running}) is already running, but ${mismatch}; run \`down\` first to apply the new settings.`,
-      );
+      throw new Error(`${svc.name} (pid ${running}) is already running, but ${mismatch}; run \`down\` first to apply the new settings.`);
     }
     const failFast = () => (isAlive(running) ? null : diedError(svc, running, 'exited unexpectedly'));
     const info = await svc.probe(svc.endpoint, { timeoutMs: svc.readyTimeoutMs, failFast }).catch((err) => {
       if (!isAlive(running)) throw err;
-      throw new Error(
-        `${svc.name} (pid ${running}) is running but ${err.message}${logTails(svc.logs)}\nRun \`down\` and \`up\` again.`,
-      );
+      throw new Error(`${svc.name} (pid ${running}) is running but ${err.message}${logTails(svc.logs)}\nRun \`down\` and \`up\` again.`);
     });
     log(`${svc.name} ready on ${address(svc)} (pid ${running}, already running; ${info}; ${elapsed(since)})`);
     return;
@@ -115,9 +109,7 @@ async function ensureUp(svc, log) {
   };
   try {
     const info = await svc.probe(svc.endpoint, { timeoutMs: svc.readyTimeoutMs, failFast, fresh: true });
-    log(
-      `${svc.name} ready on ${address(svc)} (pid ${proc.pid}, started in ${elapsed(startedAt)}; ${info}; ${elapsed(since)} total)`,
-    );
+    log(`${svc.name} ready on ${address(svc)} (pid ${proc.pid}, started in ${elapsed(startedAt)}; ${info}; ${elapsed(since)} total)`);
   } catch (err) {
     if (proc.exited()) throw err;
     throw new Error(
@@ -171,11 +163,7 @@ async function stopAll(cfg, log) {
   for (const svc of [ferretdbService(cfg), kafkaService(cfg)]) {
     const pid = ownedPid(svc.pidFile, svc.marker);
     if (!pid) {
-      log(
-        svc.external
-          ? `${svc.name} not running here (${svc.externalVar} is set; that server is left alone)`
-          : `${svc.name} not running`,
-      );
+      log(svc.external ? `${svc.name} not running here (${svc.externalVar} is set; that server is left alone)` : `${svc.name} not running`);
       continue;
     }
     const since = performance.now();
@@ -293,6 +281,5 @@ async function main([command, ...rest]) {
   }
 }
 
-const invokedDirectly =
-  process.argv[1] && fs.realpathSync(process.argv[1]) === fs.realpathSync(fileURLToPath(import.meta.url));
+const invokedDirectly = process.argv[1] && fs.realpathSync(process.argv[1]) === fs.realpathSync(fileURLToPath(import.meta.url));
 if (invokedDirectly) process.exit(await main(process.argv.slice(2)));

@@ -29,7 +29,10 @@ export const gatewayEnvSchema = z
     JWT_JWKS_FILE: z.string().optional(),
     /** Origins of the provincial front-ends allowed to call from browsers. */
     CORS_ORIGINS: envList(['http://localhost:3000', 'http://127.0.0.1:3000']),
-    BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('16mb'),
+    BODY_LIMIT: z
+      .string()
+      .regex(/^\d+(kb|mb)$/)
+      .default('16mb'),
     MAX_DEPTH: envInt(12, 2, 50),
     MAX_ALIASES: envInt(30, 1, 500),
     MAX_TOKENS: envInt(5_000, 100, 100_000),

@@ -49,7 +49,12 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
-export function createGatewayServer(options: { env: GatewayEnv; logger: Logger; verifier: TokenVerifier; metrics: HttpMetrics }): GatewayServer {
+export function createGatewayServer(options: {
+  env: GatewayEnv;
+  logger: Logger;
+  verifier: TokenVerifier;
+  metrics: HttpMetrics;
+}): GatewayServer {
   const { env, logger } = options;
   const production = env.NODE_ENV === 'production';
   const fetchers: Array<{ close(): Promise<void> }> = [];
@@ -90,7 +95,10 @@ export function createGatewayServer(options: { env: GatewayEnv; logger: Logger; 
         async willSendResponse(ctx) {
           const first = ctx.operation?.selectionSet.selections.find((s) => s.kind === 'Field');
           const operation = first && first.kind === 'Field' ? first.name.value : 'unknown';
-          options.metrics.graphqlDuration.observe({ operation, result: ctx.errors?.length ? 'error' : 'ok' }, Number(process.hrtime.bigint() - t0) / 1e9);
+          options.metrics.graphqlDuration.observe(
+            { operation, result: ctx.errors?.length ? 'error' : 'ok' },
+            Number(process.hrtime.bigint() - t0) / 1e9,
+          );
         },
       };
     },
@@ -100,6 +108,8 @@ export function createGatewayServer(options: { env: GatewayEnv; logger: Logger; 
     gateway,
     introspection: !production || env.INTROSPECTION,
     csrfPrevention: true,
+    // Our runtime handles SIGTERM (drain, flush the outbox, commit offsets); Apollo must not race it.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter({ logger, production }),

@@ -1,6 +1,6 @@
 import { loadEnv } from '@creditbank/config';
 import { createLogger } from '@creditbank/logging';
-import { createMetricsRegistry, loadVerifier, runMain, startComponents } from '@creditbank/server';
+import { createMetricsRegistry, loadVerifier, runMain, startComponents, type StartedService } from '@creditbank/server';
 import { gatewayEnvSchema } from './env';
 import { createGatewayServer } from './gateway';
 
@@ -8,7 +8,7 @@ import { createGatewayServer } from './gateway';
 process.env['APOLLO_TELEMETRY_DISABLED'] = '1';
 
 /** The only wiring point of the gateway: env → supergraph → server → probes. */
-export async function main(source: Record<string, string | undefined> = process.env) {
+export async function main(source: Record<string, string | undefined> = process.env): Promise<StartedService> {
   const env = loadEnv(gatewayEnvSchema, source);
   const logger = createLogger({ service: 'gateway', level: env.LOG_LEVEL });
   const server = createGatewayServer({

@@ -62,9 +62,18 @@ describe('walking skeleton: open an account at an intake point, end to end', () 
   });
 
   it('the account service emits account-opened once, through the outbox, without personal data', async () => {
-    await eventually(() => expect(tap.events(LearnerAccountOpened.type).filter((e) => (e.data as { accountNo: string }).accountNo === accountNo)).toHaveLength(1));
+    await eventually(() =>
+      expect(tap.events(LearnerAccountOpened.type).filter((e) => (e.data as { accountNo: string }).accountNo === accountNo)).toHaveLength(
+        1,
+      ),
+    );
     const message = tap.messages.find((m) => m.event?.type === LearnerAccountOpened.type && m.key === accountNo)!;
-    expect(message.event).toMatchObject({ specversion: '1.0', source: '/creditbank/account', province: '33', subject: `learner/${accountNo}` });
+    expect(message.event).toMatchObject({
+      specversion: '1.0',
+      source: '/creditbank/account',
+      province: '33',
+      subject: `learner/${accountNo}`,
+    });
     expect(message.event?.data).toMatchObject({ accountNo, nodeId, channel: 'INTAKE_POINT', gender: 'MALE', birthYear: 1978 });
     const bytes = message.raw!.toString('utf8');
     expect(bytes).not.toContain(idNumber);
@@ -83,13 +92,22 @@ describe('walking skeleton: open an account at an intake point, end to end', () 
       expect(d.learner.openedAtNode).not.toBeNull();
       return d;
     });
-    expect(data.learner).toMatchObject({ name: '王秀英', openedAtNode: { id: nodeId, name: '西湖区转塘街道受理点', kind: 'INTAKE_POINT' } });
+    expect(data.learner).toMatchObject({
+      name: '王秀英',
+      openedAtNode: { id: nodeId, name: '西湖区转塘街道受理点', kind: 'INTAKE_POINT' },
+    });
   });
 
   it('analytics counts the opening once, even when the event is delivered twice', async () => {
     const stats = async () =>
-      (await graphqlOk<{ serviceNode: { stats: { accountsOpened: number } } }>(platform.gatewayUrl, NODE_STATS, { id: nodeId }, { token: tokens.analyst('33') }))
-        .serviceNode.stats.accountsOpened;
+      (
+        await graphqlOk<{ serviceNode: { stats: { accountsOpened: number } } }>(
+          platform.gatewayUrl,
+          NODE_STATS,
+          { id: nodeId },
+          { token: tokens.analyst('33') },
+        )
+      ).serviceNode.stats.accountsOpened;
     await eventually(async () => expect(await stats()).toBe(1));
     const original = tap.messages.find((m) => m.event?.type === LearnerAccountOpened.type && m.key === accountNo)!;
     await publishRaw(platform.ns.topicPrefix + TOPICS.account, [{ key: original.key, value: original.raw }]);
@@ -97,7 +115,9 @@ describe('walking skeleton: open an account at an intake point, end to end', () 
     const marker = await graphqlOk<{ openLearnerAccount: { learner: { accountNo: string } } }>(
       platform.gatewayUrl,
       OPEN_ACCOUNT,
-      { input: { idNumber: makeResidentId('330106', '1980-01-01', 44), name: '李芳', adminDivision: '330106', agreementVersion: '2026-01' } },
+      {
+        input: { idNumber: makeResidentId('330106', '1980-01-01', 44), name: '李芳', adminDivision: '330106', agreementVersion: '2026-01' },
+      },
       { token: tokens.operator(nodeId) },
     );
     expect(marker.openLearnerAccount.learner.accountNo).not.toBe(accountNo);
@@ -111,24 +131,44 @@ describe('walking skeleton: open an account at an intake point, end to end', () 
     expect(viaGateway.learner).toBeNull();
     const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Learner { accountNo name openedAtNode { id } } } }`;
     for (const url of [platform.subgraphUrl.account, platform.subgraphUrl['intake-network']]) {
-      const r = await graphql<{ _entities: Array<Record<string, unknown> | null> }>(url, entities, { r: [{ __typename: 'Learner', accountNo }] }, { token: foreign });
+      const r = await graphql<{ _entities: Array<Record<string, unknown> | null> }>(
+        url,
+        entities,
+        { r: [{ __typename: 'Learner', accountNo }] },
+        { token: foreign },
+      );
       const entity = r.data?._entities[0];
       expect(entity === null || entity?.['openedAtNode'] === null || entity === undefined).toBe(true);
       expect(JSON.stringify(r)).not.toContain('王秀英');
     }
-    const stats = await graphqlOk<{ serviceNode: { stats: { accountsOpened: number } } }>(platform.gatewayUrl, NODE_STATS, { id: nodeId }, { token: tokens.analyst('44') });
+    const stats = await graphqlOk<{ serviceNode: { stats: { accountsOpened: number } } }>(
+      platform.gatewayUrl,
+      NODE_STATS,
+      { id: nodeId },
+      { token: tokens.analyst('44') },
+    );
     expect(stats.serviceNode.stats.accountsOpened).toBe(0);
   });
 
   it('refuses a second account for the same person with CONFLICT naming only the province', async () => {
-    const r = await graphql(platform.gatewayUrl, OPEN_ACCOUNT, { input: { idNumber: idNumber.toLowerCase(), name: '王秀英', adminDivision: '330106', agreementVersion: '2026-01' } }, { token: tokens.operator(nodeId) });
+    const r = await graphql(
+      platform.gatewayUrl,
+      OPEN_ACCOUNT,
+      { input: { idNumber: idNumber.toLowerCase(), name: '王秀英', adminDivision: '330106', agreementVersion: '2026-01' } },
+      { token: tokens.operator(nodeId) },
+    );
     expect(r.errors?.[0]?.extensions?.['code']).toBe('CONFLICT');
     expect(r.errors?.[0]?.message).toContain('33');
     expect(JSON.stringify(r.errors)).not.toContain(accountNo);
   });
 
   it('rejects a bad ID number with BAD_USER_INPUT naming the field', async () => {
-    const r = await graphql(platform.gatewayUrl, OPEN_ACCOUNT, { input: { idNumber: '330106197805121230', name: 'x', adminDivision: '330106', agreementVersion: '1' } }, { token: tokens.operator(nodeId) });
+    const r = await graphql(
+      platform.gatewayUrl,
+      OPEN_ACCOUNT,
+      { input: { idNumber: '330106197805121230', name: 'x', adminDivision: '330106', agreementVersion: '1' } },
+      { token: tokens.operator(nodeId) },
+    );
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.idNumber' });
   });
 });

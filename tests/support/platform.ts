@@ -5,9 +5,10 @@ import { main as conversion } from '@creditbank/conversion-service';
 import { main as intakeNetwork } from '@creditbank/intake-network-service';
 import { main as analytics } from '@creditbank/analytics-service';
 import { main as gateway } from '@creditbank/gateway';
+import type { StartedService } from '@creditbank/server';
 import { createTestNamespace, serviceTestEnv, testJwks, type TestNamespace } from '@creditbank/testing';
 
-type Started = Awaited<ReturnType<typeof account>>;
+type Started = StartedService;
 const SERVICES = { account, outcome, standards, conversion, 'intake-network': intakeNetwork, analytics } as const;
 export type ServiceKey = keyof typeof SERVICES;
 

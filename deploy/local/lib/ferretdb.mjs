@@ -35,9 +35,7 @@ export function ferretdbService(cfg) {
     /** Why the running launcher does not match the current settings, or null. */
     mismatch: (pid) => {
       const cmd = commandLine(pid);
-      return cmd === null || cmd.includes(`-listen ${HOST}:${f.port} `)
-        ? null
-        : `it listens on another port (${cmd.trim()})`;
+      return cmd === null || cmd.includes(`-listen ${HOST}:${f.port} `) ? null : `it listens on another port (${cmd.trim()})`;
     },
     dataDirs: [f.dataDir],
     readyTimeoutMs: READY_TIMEOUT_MS,
@@ -61,9 +59,7 @@ async function checkGo() {
   const match = /go(\d+)\.(\d+)/.exec(output);
   const [major, minor] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
   if (major < MIN_GO[0] || (major === MIN_GO[0] && minor < MIN_GO[1])) {
-    throw new MissingToolError(
-      `Go ≥ ${MIN_GO.join('.')} is required to build the FerretDB launcher, found: ${output.trim()}`,
-    );
+    throw new MissingToolError(`Go ≥ ${MIN_GO.join('.')} is required to build the FerretDB launcher, found: ${output.trim()}`);
   }
 }
 

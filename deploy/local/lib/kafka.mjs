@@ -5,16 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { HOST, requireFromRepo } from './config.mjs';
-import {
-  MissingToolError,
-  logTails,
-  readText,
-  run,
-  retryUntil,
-  sha256,
-  spawnDetached,
-  writeFileAtomic,
-} from './process-utils.mjs';
+import { MissingToolError, logTails, readText, run, retryUntil, sha256, spawnDetached, writeFileAtomic } from './process-utils.mjs';
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000; // a controlled shutdown: < 1 s when idle, longer with many partitions, then SIGKILL
@@ -49,9 +40,7 @@ export function kafkaService(cfg) {
     /** Why the running broker does not match the current settings, or null. */
     mismatch: () => {
       const listeners = `listeners=PLAINTEXT://${HOST}:${k.port},CONTROLLER://${HOST}:${k.controllerPort}\n`;
-      return readText(k.serverProperties)?.includes(listeners)
-        ? null
-        : `it was started with other ports (${k.serverProperties})`;
+      return readText(k.serverProperties)?.includes(listeners) ? null : `it was started with other ports (${k.serverProperties})`;
     },
     dataDirs: [k.dataDir],
     readyTimeoutMs: READY_TIMEOUT_MS,
@@ -76,9 +65,7 @@ async function checkJava() {
   const match = /version "(\d+)(?:\.(\d+))?/.exec(output);
   const major = match ? (match[1] === '1' ? Number(match[2]) : Number(match[1])) : NaN;
   if (!(major >= 17)) {
-    throw new MissingToolError(
-      `Java 17+ is required to run Kafka 4.1, found: ${output.split('\n')[0] || 'unknown version'}`,
-    );
+    throw new MissingToolError(`Java 17+ is required to run Kafka 4.1, found: ${output.split('\n')[0] || 'unknown version'}`);
   }
   return java;
 }
@@ -97,23 +84,13 @@ async function ensureClasspath(k, log) {
 
   log('resolving the Kafka classpath with Maven (first run, ~10 s with a warm ~/.m2)…');
   const tmp = `${k.classpathFile}.tmp`;
-  const args = [
-    '-q',
-    '-B',
-    '-Dstyle.color=never',
-    '-f',
-    k.pom,
-    'dependency:build-classpath',
-    `-Dmdep.outputFile=${tmp}`,
-  ];
+  const args = ['-q', '-B', '-Dstyle.color=never', '-f', k.pom, 'dependency:build-classpath', `-Dmdep.outputFile=${tmp}`];
   const missing = 'Maven (`mvn`) is required to fetch Kafka, but it was not found on PATH. Install Apache Maven 3.6+.';
   const { code, output } = await run('mvn', args, { logFile: k.mavenLog, missing });
   const classpath = readText(tmp)?.trim();
   if (code !== 0 || !classpath) {
     const tail = output.trim().split('\n').slice(-20).join('\n');
-    throw new Error(
-      `Maven could not resolve the Kafka classpath from ${k.pom} (exit code ${code}); full output in ${k.mavenLog}\n${tail}`,
-    );
+    throw new Error(`Maven could not resolve the Kafka classpath from ${k.pom} (exit code ${code}); full output in ${k.mavenLog}\n${tail}`);
   }
   fs.renameSync(tmp, k.classpathFile);
   writeFileAtomic(k.classpathHashFile, `${pomHash}\n`);
@@ -230,14 +207,7 @@ async function prepare(cfg, log) {
 function start(k, { java, classpath }) {
   return spawnDetached({
     command: java,
-    args: [
-      ...JVM_OPTS,
-      `-Dlog4j2.configurationFile=${k.log4jProperties}`,
-      '-cp',
-      classpath,
-      'kafka.Kafka',
-      k.serverProperties,
-    ],
+    args: [...JVM_OPTS, `-Dlog4j2.configurationFile=${k.log4jProperties}`, '-cp', classpath, 'kafka.Kafka', k.serverProperties],
     cwd: k.dir,
     env: process.env,
     logFile: k.logFile,

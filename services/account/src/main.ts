@@ -1,6 +1,14 @@
 import { loadEnv } from '@creditbank/config';
 import { generateInitialPassword, hashPassword } from '@creditbank/auth';
-import { allReady, createServiceKit, createSubgraphServer, loadSchemaFile, runMain, startComponents } from '@creditbank/server';
+import {
+  allReady,
+  createServiceKit,
+  createSubgraphServer,
+  loadSchemaFile,
+  runMain,
+  startComponents,
+  type StartedService,
+} from '@creditbank/server';
 import { accountEnvSchema } from './env';
 import { buildAccountContext } from './graphql/context';
 import { accountResolvers } from './graphql/resolvers';
@@ -10,7 +18,7 @@ import { LEARNERS_COLLECTION } from './persistence/learner.model';
 export const typeDefs = loadSchemaFile(__dirname);
 
 /** The only wiring point of the account service: env → mongo → kafka → server → probes. */
-export async function main(source: Record<string, string | undefined> = process.env) {
+export async function main(source: Record<string, string | undefined> = process.env): Promise<StartedService> {
   const env = loadEnv(accountEnvSchema, source);
   const kit = createServiceKit('account', env);
 
@@ -38,7 +46,7 @@ export async function main(source: Record<string, string | undefined> = process.
   });
 
   const runtime = await startComponents([...components, server], kit.logger);
-  return { runtime, url: server.url(), logger: kit.logger, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS, relay };
+  return { runtime, url: server.url(), logger: kit.logger, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS };
 }
 
 if (require.main === module) runMain(() => main());

@@ -1,5 +1,14 @@
 import { loadEnv } from '@creditbank/config';
-import { allReady, createServiceKit, createSubgraphServer, loadSchemaFile, mergeResolvers, runMain, startComponents } from '@creditbank/server';
+import {
+  allReady,
+  createServiceKit,
+  createSubgraphServer,
+  loadSchemaFile,
+  mergeResolvers,
+  runMain,
+  startComponents,
+  type StartedService,
+} from '@creditbank/server';
 import { analyticsEnvSchema } from './env';
 import { buildAnalyticsContext } from './graphql/context';
 import { nodeStatsResolvers } from './graphql/node-stats.resolver';
@@ -9,7 +18,7 @@ import { learnerAccountOpenedHandler } from './events/learner-account-opened.han
 export const typeDefs = loadSchemaFile(__dirname);
 
 /** The only wiring point of the analytics service: env → mongo → kafka → server → probes. */
-export async function main(source: Record<string, string | undefined> = process.env) {
+export async function main(source: Record<string, string | undefined> = process.env): Promise<StartedService> {
   const env = loadEnv(analyticsEnvSchema, source);
   const kit = createServiceKit('analytics', env);
 

@@ -1,12 +1,20 @@
 import { loadEnv } from '@creditbank/config';
-import { allReady, createServiceKit, createSubgraphServer, loadSchemaFile, runMain, startComponents } from '@creditbank/server';
+import {
+  allReady,
+  createServiceKit,
+  createSubgraphServer,
+  loadSchemaFile,
+  runMain,
+  startComponents,
+  type StartedService,
+} from '@creditbank/server';
 import { conversionEnvSchema } from './env';
 import { ruleResolvers } from './graphql/rule.resolver';
 
 export const typeDefs = loadSchemaFile(__dirname);
 
 /** The only wiring point of the conversion service: env → mongo → kafka → server → probes. */
-export async function main(source: Record<string, string | undefined> = process.env) {
+export async function main(source: Record<string, string | undefined> = process.env): Promise<StartedService> {
   const env = loadEnv(conversionEnvSchema, source);
   const kit = createServiceKit('conversion', env);
 

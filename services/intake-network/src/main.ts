@@ -1,5 +1,14 @@
 import { loadEnv } from '@creditbank/config';
-import { allReady, createServiceKit, createSubgraphServer, loadSchemaFile, mergeResolvers, runMain, startComponents } from '@creditbank/server';
+import {
+  allReady,
+  createServiceKit,
+  createSubgraphServer,
+  loadSchemaFile,
+  mergeResolvers,
+  runMain,
+  startComponents,
+  type StartedService,
+} from '@creditbank/server';
 import { networkEnvSchema } from './env';
 import { buildNetworkContext } from './graphql/context';
 import { serviceNodeResolvers } from './graphql/service-node.resolver';
@@ -10,7 +19,7 @@ import { learnerAccountOpenedHandler } from './events/learner-account-opened.han
 export const typeDefs = loadSchemaFile(__dirname);
 
 /** The only wiring point of the intake-network service: env → mongo → kafka → server → probes. */
-export async function main(source: Record<string, string | undefined> = process.env) {
+export async function main(source: Record<string, string | undefined> = process.env): Promise<StartedService> {
   const env = loadEnv(networkEnvSchema, source);
   const kit = createServiceKit('intake-network', env);
 

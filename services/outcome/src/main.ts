@@ -1,12 +1,20 @@
 import { loadEnv } from '@creditbank/config';
-import { allReady, createServiceKit, createSubgraphServer, loadSchemaFile, runMain, startComponents } from '@creditbank/server';
+import {
+  allReady,
+  createServiceKit,
+  createSubgraphServer,
+  loadSchemaFile,
+  runMain,
+  startComponents,
+  type StartedService,
+} from '@creditbank/server';
 import { outcomeEnvSchema } from './env';
 import { outcomeResolvers } from './graphql/outcome.resolver';
 
 export const typeDefs = loadSchemaFile(__dirname);
 
 /** The only wiring point of the outcome service: env → mongo → kafka → server → probes. */
-export async function main(source: Record<string, string | undefined> = process.env) {
+export async function main(source: Record<string, string | undefined> = process.env): Promise<StartedService> {
   const env = loadEnv(outcomeEnvSchema, source);
   const kit = createServiceKit('outcome', env);
 

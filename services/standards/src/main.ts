@@ -1,12 +1,20 @@
 import { loadEnv } from '@creditbank/config';
-import { allReady, createServiceKit, createSubgraphServer, loadSchemaFile, runMain, startComponents } from '@creditbank/server';
+import {
+  allReady,
+  createServiceKit,
+  createSubgraphServer,
+  loadSchemaFile,
+  runMain,
+  startComponents,
+  type StartedService,
+} from '@creditbank/server';
 import { standardsEnvSchema } from './env';
 import { catalogResolvers } from './graphql/catalog.resolver';
 
 export const typeDefs = loadSchemaFile(__dirname);
 
 /** The only wiring point of the standards service: env → mongo → kafka → server → probes. */
-export async function main(source: Record<string, string | undefined> = process.env) {
+export async function main(source: Record<string, string | undefined> = process.env): Promise<StartedService> {
   const env = loadEnv(standardsEnvSchema, source);
   const kit = createServiceKit('standards', env);
 

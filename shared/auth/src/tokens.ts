@@ -1,13 +1,6 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import {
-  type AuthenticatedCaller,
-  type Caller,
-  ANONYMOUS,
-  UnauthenticatedError,
-  isProvinceCode,
-  isRole,
-} from '@creditbank/kernel';
+import { type AuthenticatedCaller, type Caller, ANONYMOUS, UnauthenticatedError, isProvinceCode, isRole } from '@creditbank/kernel';
 import { KID_PATTERN, type PublicKeyRing } from './keys';
 
 /** The one algorithm tokens are signed with. Pinned: a token naming any other is refused. */

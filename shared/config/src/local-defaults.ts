@@ -19,11 +19,4 @@ export const LOCAL_PORTS = {
 
 export type ServiceName = Exclude<keyof typeof LOCAL_PORTS, 'gateway'>;
 
-export const SERVICE_NAMES: readonly ServiceName[] = [
-  'account',
-  'outcome',
-  'standards',
-  'conversion',
-  'intake-network',
-  'analytics',
-];
+export const SERVICE_NAMES: readonly ServiceName[] = ['account', 'outcome', 'standards', 'conversion', 'intake-network', 'analytics'];

@@ -12,14 +12,23 @@ export function serviceEnvShape(service: ServiceName) {
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: envPort(LOCAL_PORTS[service]),
-    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI').default(LOCAL_MONGODB_URI),
+    MONGODB_URI: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI')
+      .default(LOCAL_MONGODB_URI),
     /** Database name; one per service. Tests prefix it to isolate test files. */
-    MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only').default(`creditbank_${dbSuffix}`),
+    MONGODB_DB: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only')
+      .default(`creditbank_${dbSuffix}`),
     MONGODB_POOL_SIZE: envInt(20, 1, 500),
     KAFKA_BROKERS: envList(LOCAL_KAFKA_BROKERS.split(',')).refine((l) => l.length > 0, 'at least one broker'),
     KAFKA_CLIENT_ID: z.string().min(1).default(`creditbank-${service}`),
     /** Prefix for every topic and consumer group (tests use one per test file). */
-    KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ., _ and - only').default(''),
+    KAFKA_TOPIC_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ., _ and - only')
+      .default(''),
     /** Create the platform's topics at start (local and test); production uses KafkaTopic resources. */
     KAFKA_CREATE_TOPICS: envBoolean(true),
     KAFKA_TOPIC_PARTITIONS: envInt(3, 1, 1000),

@@ -14,10 +14,17 @@ describe('event catalogue', () => {
 
   it('refuses invalid data at publish time', () => {
     expect(() =>
-      createEvent(LearnerAccountOpened, { ...LearnerAccountOpened.example, birthYear: 1800 }, { province: '33', source: '/creditbank/account' }),
+      createEvent(
+        LearnerAccountOpened,
+        { ...LearnerAccountOpened.example, birthYear: 1800 },
+        { province: '33', source: '/creditbank/account' },
+      ),
     ).toThrow(/birthYear/);
     expect(() =>
-      createEvent(LearnerAccountOpened, { ...LearnerAccountOpened.example, idNumber: '110101199003074514' } as never, { province: '33', source: '/creditbank/account' }),
+      createEvent(LearnerAccountOpened, { ...LearnerAccountOpened.example, idNumber: '110101199003074514' } as never, {
+        province: '33',
+        source: '/creditbank/account',
+      }),
     ).toThrow(/additional/);
   });
 
@@ -26,7 +33,10 @@ describe('event catalogue', () => {
     expect(parseEvent(null)).toMatchObject({ ok: false, reason: 'malformed' });
     expect(parseEvent(JSON.stringify({ specversion: '1.0' }))).toMatchObject({ ok: false, reason: 'invalid' });
     const good = createEvent(LearnerAccountOpened, LearnerAccountOpened.example, { province: '33', source: '/creditbank/account' }).event;
-    expect(parseEvent(JSON.stringify({ ...good, type: 'creditbank.learner.unheard-of.v1' }))).toMatchObject({ ok: false, reason: 'unknown-type' });
+    expect(parseEvent(JSON.stringify({ ...good, type: 'creditbank.learner.unheard-of.v1' }))).toMatchObject({
+      ok: false,
+      reason: 'unknown-type',
+    });
     expect(parseEvent(JSON.stringify({ ...good, data: { ...good.data, gender: 'X' } }))).toMatchObject({ ok: false, reason: 'invalid' });
   });
 });

@@ -28,12 +28,11 @@ export function assertValidEvent(event: unknown): asserts event is CloudEvent {
   if (!validateEnvelope(event)) throw new EventValidationError(`invalid envelope: ${describe(validateEnvelope.errors, '')}`);
   const validateData = dataValidators.get((event as CloudEvent).type);
   if (!validateData) throw new EventValidationError(`unknown event type ${(event as CloudEvent).type}`);
-  if (!validateData(event.data)) throw new EventValidationError(`invalid ${(event as CloudEvent).type}: ${describe(validateData.errors, 'data')}`);
+  if (!validateData(event.data))
+    throw new EventValidationError(`invalid ${(event as CloudEvent).type}: ${describe(validateData.errors, 'data')}`);
 }
 
-export type ParsedEvent =
-  | { ok: true; event: CloudEvent }
-  | { ok: false; reason: 'malformed' | 'invalid' | 'unknown-type'; error: string };
+export type ParsedEvent = { ok: true; event: CloudEvent } | { ok: false; reason: 'malformed' | 'invalid' | 'unknown-type'; error: string };
 
 /** Decode and validate bytes from Kafka. Never throws. */
 export function parseEvent(bytes: Buffer | string | null): ParsedEvent {
@@ -44,7 +43,8 @@ export function parseEvent(bytes: Buffer | string | null): ParsedEvent {
   } catch (e) {
     return { ok: false, reason: 'malformed', error: `not JSON: ${(e as Error).message}` };
   }
-  if (!validateEnvelope(value)) return { ok: false, reason: 'invalid', error: `invalid envelope: ${describe(validateEnvelope.errors, '')}` };
+  if (!validateEnvelope(value))
+    return { ok: false, reason: 'invalid', error: `invalid envelope: ${describe(validateEnvelope.errors, '')}` };
   const event = value as CloudEvent;
   if (!eventDefinition(event.type)) return { ok: false, reason: 'unknown-type', error: `unknown event type ${event.type}` };
   try {

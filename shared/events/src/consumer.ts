@@ -148,7 +148,11 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     for (let attempt = 1; ; attempt++) {
       try {
         await runWithContext(
-          { requestId: event.requestid ?? event.id, province: event.province, ...(event.traceparent ? { traceparent: event.traceparent } : {}) },
+          {
+            requestId: event.requestid ?? event.id,
+            province: event.province,
+            ...(event.traceparent ? { traceparent: event.traceparent } : {}),
+          },
           () => handler(event, ctx),
         );
         break;
@@ -183,13 +187,19 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     const topic = logical(batch.topic);
     const decoded: Decoded[] = batch.messages.map((message) => {
       const size = (message.value?.length ?? 0) + (message.key?.length ?? 0);
-      if (size > maxBytes) return { message, parsed: { ok: false, reason: 'oversized', error: `message of ${size} bytes exceeds ${maxBytes}` } };
+      if (size > maxBytes)
+        return { message, parsed: { ok: false, reason: 'oversized', error: `message of ${size} bytes exceeds ${maxBytes}` } };
       return { message, parsed: parseEvent(message.value) };
     });
     const ids = decoded.flatMap((d) => (d.parsed.ok ? [`${groupId}/${d.parsed.event.id}`] : []));
     const seen = new Set<string>(
       ids.length
-        ? (await options.inbox().find({ _id: { $in: ids } } as Document, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id))
+        ? (
+            await options
+              .inbox()
+              .find({ _id: { $in: ids } } as Document, { projection: { _id: 1 } })
+              .toArray()
+          ).map((d) => String(d._id))
         : [],
     );
     let lastResolved: string | null = null;

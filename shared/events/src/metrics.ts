@@ -11,7 +11,12 @@ export interface EventMetrics {
 
 export function createEventMetrics(registry: Registry): EventMetrics {
   return {
-    published: new Counter({ name: 'creditbank_events_published_total', help: 'Events published from the outbox', labelNames: ['topic'], registers: [registry] }),
+    published: new Counter({
+      name: 'creditbank_events_published_total',
+      help: 'Events published from the outbox',
+      labelNames: ['topic'],
+      registers: [registry],
+    }),
     consumed: new Counter({
       name: 'creditbank_events_consumed_total',
       help: 'Events consumed, by result (applied, duplicate, ignored, dead-lettered)',

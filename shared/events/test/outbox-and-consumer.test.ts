@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { MongoClient, type Collection, type Document } from 'mongodb';
 import { Registry } from 'prom-client';
 import { LearnerAccountOpened, TOPICS, createEvent, dlqTopic, type OutgoingEvent } from '@creditbank/contracts';
@@ -25,7 +24,7 @@ const publisher = createKafkaPublisher(kafka, { topicPrefix: ns.topicPrefix });
 let mongo: MongoClient;
 let docs: Collection<Document>;
 let inbox: Collection<Document>;
-let effects: Collection<Document>;
+let effects: Collection<{ _id: string; n: number; ids: string[] }>;
 
 function opened(n: number, overrides: Partial<Parameters<typeof createEvent<typeof LearnerAccountOpened.data>>[1]> = {}): OutgoingEvent {
   const accountNo = LearnerAccountOpened.example.accountNo;
@@ -41,7 +40,7 @@ beforeAll(async () => {
   const db = mongo.db(ns.dbName('events'));
   docs = db.collection('docs');
   inbox = db.collection('inbox');
-  effects = db.collection('effects');
+  effects = db.collection<{ _id: string; n: number; ids: string[] }>('effects');
   await docs.createIndex({ _outboxCount: 1 });
   await ensureTopics(kafka, { topics: [TOPICS.account], prefix: ns.topicPrefix, partitions: 2 });
   await publisher.start();
@@ -76,7 +75,10 @@ describe('outbox relay', () => {
     expect(doc?.['_outboxCount']).toBe(0);
     expect(Object.keys(doc?.['_outbox'] as object)).toEqual([]);
     // Per-key order: all events share one accountNo, so they sit on one partition in write order.
-    const seen = tap.events().map((e) => e.id).filter((id) => expected.includes(id));
+    const seen = tap
+      .events()
+      .map((e) => e.id)
+      .filter((id) => expected.includes(id));
     expect(seen).toEqual(expected);
     expect(tap.messages[0]?.headers['content-type']).toContain('application/cloudevents+json');
     await tap.stop();
@@ -123,7 +125,7 @@ describe('idempotent consumer', () => {
           }
           if (event.data.householdId === 'transient' && transient++ < 2) throw new Error('transient');
           // A counter effect: applying an event twice would show.
-          await effects.updateOne({ _id: 'count' as never }, { $inc: { n: 1 }, $push: { ids: event.id } }, { upsert: true });
+          await effects.updateOne({ _id: 'count' }, { $inc: { n: 1 }, $push: { ids: event.id } }, { upsert: true });
         }),
       ],
     });
@@ -141,11 +143,14 @@ describe('idempotent consumer', () => {
       { key: e.key, value: bytes },
       { key: e.key, value: bytes },
     ]);
-    await eventually(async () => expect((await effects.findOne({ _id: 'count' as never }))?.['ids']).toContain(e.event.id));
+    await eventually(async () => expect((await effects.findOne({ _id: 'count' }))?.['ids']).toContain(e.event.id));
     const second = opened(2);
-    await publishRaw(ns.topicPrefix + TOPICS.account, [{ key: second.key, value: JSON.stringify(second.event) }, { key: e.key, value: bytes }]);
-    await eventually(async () => expect((await effects.findOne({ _id: 'count' as never }))?.['ids']).toContain(second.event.id));
-    const doc = await effects.findOne({ _id: 'count' as never });
+    await publishRaw(ns.topicPrefix + TOPICS.account, [
+      { key: second.key, value: JSON.stringify(second.event) },
+      { key: e.key, value: bytes },
+    ]);
+    await eventually(async () => expect((await effects.findOne({ _id: 'count' }))?.['ids']).toContain(second.event.id));
+    const doc = await effects.findOne({ _id: 'count' });
     expect((doc?.['ids'] as string[]).filter((id) => id === e.event.id)).toHaveLength(1);
     expect(await inbox.countDocuments({ _id: { $regex: e.event.id } as never })).toBe(1);
   });
@@ -153,7 +158,7 @@ describe('idempotent consumer', () => {
   it('dead-letters poison with the original bytes and the error, and keeps the partition moving', async () => {
     const dlqTap = await tapTopics([ns.topicPrefix + dlqTopic(TOPICS.account)]);
     const key = LearnerAccountOpened.example.accountNo; // same key → same partition as the good event after
-    const invalid = { ...opened(3).event, data: { ...opened(3).event.data, gender: 'UNKNOWN' } };
+    const invalid = { ...opened(3).event, data: { ...(opened(3).event.data as object), gender: 'UNKNOWN' } };
     const failing = opened(4, { householdId: 'always-fails' });
     const after = opened(5);
     await publishRaw(ns.topicPrefix + TOPICS.account, [
@@ -164,7 +169,7 @@ describe('idempotent consumer', () => {
       { key, value: JSON.stringify({ ...after.event, type: 'creditbank.learner.some-future-event.v1' }) },
       { key, value: JSON.stringify(after.event) },
     ]);
-    await eventually(async () => expect((await effects.findOne({ _id: 'count' as never }))?.['ids']).toContain(after.event.id));
+    await eventually(async () => expect((await effects.findOne({ _id: 'count' }))?.['ids']).toContain(after.event.id));
     await eventually(() => expect(dlqTap.messages).toHaveLength(4));
     const reasons = dlqTap.messages.map((m) => m.headers['dlq-reason']);
     expect(reasons).toEqual(['malformed', 'invalid', 'oversized', 'handler-failed']);
@@ -182,9 +187,9 @@ describe('idempotent consumer', () => {
   it('retries transient failures without dead-lettering', async () => {
     const e = opened(6, { householdId: 'transient' });
     await publishRaw(ns.topicPrefix + TOPICS.account, [{ key: e.key, value: JSON.stringify(e.event) }]);
-    await eventually(async () => expect((await effects.findOne({ _id: 'count' as never }))?.['ids']).toContain(e.event.id), { timeoutMs: 40_000 });
+    await eventually(async () => expect((await effects.findOne({ _id: 'count' }))?.['ids']).toContain(e.event.id), {
+      timeoutMs: 40_000,
+    });
     expect(transient).toBeGreaterThanOrEqual(3);
   });
 });
-
-void randomUUID;

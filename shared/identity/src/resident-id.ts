@@ -19,8 +19,40 @@ export type ResidentIdProblem = 'format' | 'checksum' | 'birth-date' | 'division
 const SHAPE = /^[1-9][0-9]{16}[0-9X]$/;
 /** Province-level codes of GB/T 2260 (incl. 71 Taiwan, 81 Hong Kong, 82 Macao). */
 const PROVINCES = new Set([
-  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46',
-  '50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '71', '81', '82',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '71',
+  '81',
+  '82',
 ]);
 
 export function normaliseResidentId(raw: string): string {
@@ -28,14 +60,17 @@ export function normaliseResidentId(raw: string): string {
 }
 
 /** Check a resident ID number; returns the problem, or the parsed identity. */
-export function checkResidentId(raw: unknown, today = new Date()): { ok: true; id: ResidentId } | { ok: false; problem: ResidentIdProblem } {
+export function checkResidentId(
+  raw: unknown,
+  today = new Date(),
+): { ok: true; id: ResidentId } | { ok: false; problem: ResidentIdProblem } {
   if (typeof raw !== 'string' || raw.length > 32) return { ok: false, problem: 'format' };
   const value = normaliseResidentId(raw);
   if (!SHAPE.test(value)) return { ok: false, problem: 'format' };
   if (mod11_2(value.slice(0, 17)) !== value[17]) return { ok: false, problem: 'checksum' };
   const division = value.slice(0, 6);
   const province = value.slice(0, 2);
-  if (!PROVINCES.has(province) || division.slice(2, 4) === '00' && division.slice(4) !== '00') {
+  if (!PROVINCES.has(province) || (division.slice(2, 4) === '00' && division.slice(4) !== '00')) {
     return { ok: false, problem: 'division' };
   }
   const y = Number(value.slice(6, 10));

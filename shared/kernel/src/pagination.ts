@@ -43,11 +43,7 @@ export function decodeCursor(cursor: string | null | undefined, arity: number): 
   if (cursor.length > 512) throw new BadInputError('after is not a valid cursor', 'after');
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === arity &&
-      parsed.every((v) => typeof v === 'string' || typeof v === 'number')
-    ) {
+    if (Array.isArray(parsed) && parsed.length === arity && parsed.every((v) => typeof v === 'string' || typeof v === 'number')) {
       return parsed as (string | number)[];
     }
   } catch {
@@ -57,12 +53,7 @@ export function decodeCursor(cursor: string | null | undefined, arity: number): 
 }
 
 /** Build a connection from one page fetched with `limit + 1` rows. */
-export function toConnection<T>(
-  rows: readonly T[],
-  limit: number,
-  totalCount: number,
-  cursorOf: (row: T) => string,
-): Connection<T> {
+export function toConnection<T>(rows: readonly T[], limit: number, totalCount: number, cursorOf: (row: T) => string): Connection<T> {
   const page = rows.slice(0, limit);
   const edges = page.map((node) => ({ node, cursor: cursorOf(node) }));
   return {

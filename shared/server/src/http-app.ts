@@ -43,8 +43,18 @@ export function jsonErrorHandler(logger: Logger) {
     const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
     if (status >= 500) logger.error({ err: error }, 'http error');
     const message =
-      status === 413 ? 'Request body too large' : status === 400 ? 'Malformed request body' : status < 500 ? 'Bad request' : 'Internal server error';
-    res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+      status === 413
+        ? 'Request body too large'
+        : status === 400
+          ? 'Malformed request body'
+          : status < 500
+            ? 'Bad request'
+            : 'Internal server error';
+    res.status(status).json({
+      errors: [
+        { message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } },
+      ],
+    });
   };
 }
 

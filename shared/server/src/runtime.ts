@@ -39,8 +39,10 @@ export async function startComponents(components: readonly Component[], logger: 
 
 async function stopAll(components: readonly Component[], logger: Logger): Promise<void> {
   for (const c of [...components].reverse()) {
+    const t0 = Date.now();
     try {
       await c.stop();
+      logger.debug({ component: c.name, ms: Date.now() - t0 }, 'component stopped');
     } catch (error) {
       logger.warn({ err: error, component: c.name }, 'component failed to stop cleanly');
     }
@@ -90,4 +92,13 @@ export function runMain(main: () => Promise<{ runtime: Runtime; logger: Logger; 
 /** Readiness of several components together (for the HTTP server's /readyz). */
 export function allReady(components: readonly Component[]): () => Promise<boolean> {
   return async () => (await Promise.all(components.map((c) => c.ready().catch(() => false)))).every(Boolean);
+}
+
+/** What a service's `main()` returns: the running components and where it listens. */
+export interface StartedService {
+  runtime: Runtime;
+  /** The GraphQL endpoint. */
+  url: string;
+  logger: Logger;
+  shutdownTimeoutMs: number;
 }

@@ -1,7 +1,7 @@
 import type { DocumentNode, GraphQLResolveInfo } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -50,7 +50,9 @@ export interface SubgraphServer extends Component {
   url(): string;
 }
 
-function rootFieldOf(operation: { selectionSet: { selections: readonly { kind: string; name?: { value: string } }[] } } | null | undefined): string {
+function rootFieldOf(
+  operation: { selectionSet: { selections: readonly { kind: string; name?: { value: string } }[] } } | null | undefined,
+): string {
   const first = operation?.selectionSet.selections.find((s) => s.kind === 'Field');
   return first?.name?.value ?? 'unknown';
 }
@@ -86,8 +88,10 @@ export function createSubgraphServer<TContext extends BaseContext>(options: Subg
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    // Our runtime handles SIGTERM (drain, flush the outbox, commit offsets); Apollo must not race it.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter({ logger: log, production: options.production }),
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), metricsPlugin],
     logger: {
       debug: (m: string) => log.debug(m),
       info: (m: string) => log.info(m),
@@ -96,7 +100,11 @@ export function createSubgraphServer<TContext extends BaseContext>(options: Subg
     },
   });
 
-  mountProbes(app, { readiness: async () => started && (await options.readiness()), registry: options.metrics.registry, isDraining: () => draining });
+  mountProbes(app, {
+    readiness: async () => started && (await options.readiness()),
+    registry: options.metrics.registry,
+    isDraining: () => draining,
+  });
   options.routes?.(app);
 
   // Identity and request context for everything below: the province comes from the token only.

@@ -50,12 +50,19 @@ export async function tapTopics(topics: readonly string[]): Promise<KafkaTap> {
 }
 
 /** Publish raw bytes to a topic (poison-message and redelivery tests). */
-export async function publishRaw(topic: string, messages: Array<{ key?: string | null; value: string | Buffer | null; headers?: Record<string, string> }>): Promise<void> {
+export async function publishRaw(
+  topic: string,
+  messages: Array<{ key?: string | null; value: string | Buffer | null; headers?: Record<string, string> }>,
+): Promise<void> {
   const kafka = new Kafka({ brokers: testInfra().kafkaBrokers.split(','), clientId: 'test-raw', logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
   await producer.connect();
   try {
-    await producer.send({ topic, acks: -1, messages: messages.map((m) => ({ key: m.key ?? null, value: m.value, headers: m.headers ?? {} })) });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: messages.map((m) => ({ key: m.key ?? null, value: m.value, headers: m.headers ?? {} })),
+    });
   } finally {
     await producer.disconnect();
   }

@@ -31,7 +31,11 @@ export function createTestNamespace(): TestNamespace {
       const client = new MongoClient(mongodbUri, { serverSelectionTimeoutMS: 5_000 });
       try {
         await client.connect();
-        for (const name of used) await client.db(name).dropDatabase().catch(() => undefined);
+        for (const name of used)
+          await client
+            .db(name)
+            .dropDatabase()
+            .catch(() => undefined);
       } finally {
         await client.close();
       }

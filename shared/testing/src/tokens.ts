@@ -6,7 +6,13 @@ import type { Role } from '@creditbank/kernel';
  * trust. Tokens look exactly like the account service's.
  */
 const key = generateSigningKey('test-key-1');
-const signer = createTokenSigner({ kid: key.kid, privateKey: key.privateKey, issuer: 'creditbank', audience: 'creditbank-api', ttlSec: 3600 });
+const signer = createTokenSigner({
+  kid: key.kid,
+  privateKey: key.privateKey,
+  issuer: 'creditbank',
+  audience: 'creditbank-api',
+  ttlSec: 3600,
+});
 
 export const TEST_JWT_ISSUER = 'creditbank';
 export const TEST_JWT_AUDIENCE = 'creditbank-api';

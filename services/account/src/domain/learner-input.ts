@@ -7,7 +7,7 @@ export const DIVISION_PATTERN = /^[1-9][0-9]{5}([0-9]{3})?$/;
 export function requireName(value: string, field: string): string {
   const name = value.normalize('NFC').trim();
   if (name.length < 1 || name.length > 50) throw new BadInputError('Name must be 1 to 50 characters', field);
-  if (/[\u0000-\u001f\u007f<>]/.test(name)) throw new BadInputError('Name contains characters that are not allowed', field);
+  if (/[\p{Cc}<>]/u.test(name)) throw new BadInputError('Name contains characters that are not allowed', field);
   return name;
 }
 
@@ -32,7 +32,7 @@ export function optionalText(value: string | null | undefined, field: string, ma
   const text = value.normalize('NFC').trim();
   if (text === '') return null;
   if (text.length > max) throw new BadInputError(`Must be at most ${max} characters`, field);
-  if (/[\u0000-\u001f\u007f]/.test(text)) throw new BadInputError('Contains control characters', field);
+  if (/\p{Cc}/u.test(text)) throw new BadInputError('Contains control characters', field);
   return text;
 }
 

@@ -25,7 +25,10 @@ export function buildAccountContext(deps: AccountDeps) {
     deps,
     loaders: {
       // Tenancy is applied inside the use-case, per key: a foreign learner resolves to null.
-      learner: keyedLoader<string, Learner>(async (keys) => (await getLearners(deps.learners, base.caller, keys)).filter((l): l is Learner => l !== null), (l) => l.accountNo),
+      learner: keyedLoader<string, Learner>(
+        async (keys) => (await getLearners(deps.learners, base.caller, keys)).filter((l): l is Learner => l !== null),
+        (l) => l.accountNo,
+      ),
     },
     command: () => commandOf(base),
   });

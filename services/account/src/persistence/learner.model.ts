@@ -60,7 +60,10 @@ export function learnerModel(connection: Connection) {
 }
 
 export const COUNTERS_COLLECTION = 'counters';
-const counterSchema = new Schema<{ _id: string; seq: number }>({ _id: String, seq: Number }, { collection: COUNTERS_COLLECTION, versionKey: false });
+const counterSchema = new Schema<{ _id: string; seq: number }>(
+  { _id: String, seq: Number },
+  { collection: COUNTERS_COLLECTION, versionKey: false },
+);
 
 export function counterModel(connection: Connection) {
   return connection.model('Counter', counterSchema);

@@ -82,7 +82,13 @@ export async function openLearnerAccount(
       status: 'ACTIVE',
       openedAt: ctx.now.toISOString(),
     },
-    { province: learner.province, source: '/creditbank/account', time: ctx.now, requestId: ctx.requestId, ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}) },
+    {
+      province: learner.province,
+      source: '/creditbank/account',
+      time: ctx.now,
+      requestId: ctx.requestId,
+      ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
+    },
   );
   const initialPassword = deps.generatePassword();
   const stored = await deps.learners.insert(learner, { passwordHash: await deps.passwords.hash(initialPassword) }, [event]);

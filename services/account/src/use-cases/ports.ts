@@ -10,7 +10,11 @@ export interface LearnerStore {
    * Store a new learner and its events in one write. If the person already has an account
    * (same ID hash), returns the existing account's province instead of storing anything.
    */
-  insert(learner: Learner, secrets: LearnerSecrets, events: readonly OutgoingEvent[]): Promise<{ ok: true } | { ok: false; existingProvince: string }>;
+  insert(
+    learner: Learner,
+    secrets: LearnerSecrets,
+    events: readonly OutgoingEvent[],
+  ): Promise<{ ok: true } | { ok: false; existingProvince: string }>;
   findByAccountNos(scope: TenantScope, accountNos: readonly string[]): Promise<Learner[]>;
 }
 

@@ -24,8 +24,14 @@ export function buildNetworkContext(deps: NetworkDeps) {
     deps,
     loaders: {
       // The network directory is public: nodes of every province are readable by anyone.
-      node: keyedLoader((ids) => deps.nodes.findByIds(ALL_PROVINCES, ids), (n) => n.id),
-      children: groupedLoader((parentIds) => deps.nodes.findChildren(ALL_PROVINCES, parentIds), (n) => n.parentId ?? ''),
+      node: keyedLoader(
+        (ids) => deps.nodes.findByIds(ALL_PROVINCES, ids),
+        (n) => n.id,
+      ),
+      children: groupedLoader(
+        (parentIds) => deps.nodes.findChildren(ALL_PROVINCES, parentIds),
+        (n) => n.parentId ?? '',
+      ),
       origin: keyedLoader(
         async (accountNos) => {
           const visible = accountNos.filter((no) => canReadLearner(base.caller, no));

@@ -45,7 +45,12 @@ export function createServiceNodeRepository(connection: Connection): ServiceNode
       return (await nodes.find(scoped(scope, { _id: { $in: [...ids] } })).lean<NodeDoc[]>()).map(toNode);
     },
     async findChildren(scope: TenantScope, parentIds) {
-      return (await nodes.find(scoped(scope, { parentId: { $in: [...parentIds] } })).sort({ _id: 1 }).lean<NodeDoc[]>()).map(toNode);
+      return (
+        await nodes
+          .find(scoped(scope, { parentId: { $in: [...parentIds] } }))
+          .sort({ _id: 1 })
+          .lean<NodeDoc[]>()
+      ).map(toNode);
     },
   };
 }

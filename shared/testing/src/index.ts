@@ -5,3 +5,4 @@ export * from './graphql-client';
 export * from './eventually';
 export * from './kafka-tap';
 export * from './service-env';
+export * from './seed-builder';

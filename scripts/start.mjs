@@ -86,6 +86,22 @@ async function shutdown(code = 0) {
 }
 
 let startedInfra = false;
+
+/** Demo administrators (local development only; the passwords are printed below). */
+const DEMO_ADMINS = [
+  { username: 'platform-admin', password: 'Platform-demo-2026', role: 'PLATFORM_ADMIN', province: '11', displayName: '平台管理员' },
+  { username: 'zj-admin', password: 'Zhejiang-demo-2026', role: 'CENTER_ADMIN', province: '33', displayName: '浙江省学分银行管理中心' },
+  { username: 'gd-admin', password: 'Guangdong-demo-2026', role: 'CENTER_ADMIN', province: '44', displayName: '广东省学分银行管理中心' },
+];
+
+function runNode(script, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${script} failed (exit ${code})`))));
+  });
+}
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
@@ -162,8 +178,14 @@ try {
     JWT_JWKS_FILE: keys.jwksFile,
     APOLLO_TELEMETRY_DISABLED: '1',
   };
-  for (const [name, port] of SERVICES)
-    startProcess(name, join(root, 'services', name, 'dist', 'main.js'), { ...common, PORT: String(port) });
+  const accountEnv = { JWT_PRIVATE_KEY_FILE: keys.privateFile, JWT_SIGNING_KID: keys.kid };
+  for (const [name, port] of SERVICES) {
+    startProcess(name, join(root, 'services', name, 'dist', 'main.js'), {
+      ...common,
+      PORT: String(port),
+      ...(name === 'account' ? accountEnv : {}),
+    });
+  }
   await Promise.all(SERVICES.map(([name, port]) => waitReady(name, `http://127.0.0.1:${port}/readyz`)));
   startProcess('gateway', join(root, 'gateway', 'dist', 'main.js'), {
     ...common,
@@ -173,6 +195,13 @@ try {
     ),
   });
   await waitReady('gateway', `http://127.0.0.1:${GATEWAY_PORT}/readyz`);
+  // The first administrators, as a real deployment creates them (idempotent).
+  await runNode(join(root, 'services', 'account', 'dist', 'bootstrap.js'), {
+    ...common,
+    ...accountEnv,
+    LOG_LEVEL: 'warn',
+    BOOTSTRAP_ADMINS: JSON.stringify(DEMO_ADMINS),
+  });
   const demo = await seedDemo(mint);
 
   const url = `http://localhost:${GATEWAY_PORT}/graphql`;
@@ -190,6 +219,8 @@ Credit bank platform is up (${((performance.now() - t0) / 1000).toFixed(0)} s).
   Probes:             /healthz /readyz /metrics on every port
   Logs:               ${join(localDir, 'logs')}/<service>.log
   Demo intake point:  ${demo.nodeId} (西湖区转塘街道受理点, Zhejiang)
+
+Log in (mutation login) as: ${DEMO_ADMINS.map((a) => `${a.username} / ${a.password}`).join(', ')}
 
 Tokens (valid 12 h; province 33):
   INTAKE_OPERATOR at the demo node: ${operator}

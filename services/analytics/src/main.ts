@@ -14,6 +14,7 @@ import { buildAnalyticsContext } from './graphql/context';
 import { nodeStatsResolvers } from './graphql/node-stats.resolver';
 import { createAccountFactRepository } from './persistence/account-fact.repository';
 import { learnerAccountOpenedHandler } from './events/learner-account-opened.handler';
+import { analyticsPolicy } from './graphql/policy';
 
 export const typeDefs = loadSchemaFile(__dirname);
 
@@ -30,6 +31,7 @@ export async function main(source: Record<string, string | undefined> = process.
     service: 'analytics',
     typeDefs,
     resolvers: mergeResolvers(nodeStatsResolvers),
+    policy: analyticsPolicy,
     host: env.HOST,
     port: env.PORT,
     logger: kit.logger,

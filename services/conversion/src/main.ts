@@ -10,6 +10,7 @@ import {
 } from '@creditbank/server';
 import { conversionEnvSchema } from './env';
 import { ruleResolvers } from './graphql/rule.resolver';
+import { conversionPolicy } from './graphql/policy';
 
 export const typeDefs = loadSchemaFile(__dirname);
 
@@ -23,6 +24,7 @@ export async function main(source: Record<string, string | undefined> = process.
     service: 'conversion',
     typeDefs,
     resolvers: ruleResolvers,
+    policy: conversionPolicy,
     host: env.HOST,
     port: env.PORT,
     logger: kit.logger,

@@ -15,6 +15,7 @@ import { serviceNodeResolvers } from './graphql/service-node.resolver';
 import { learnerResolvers } from './graphql/learner.resolver';
 import { createLearnerOriginRepository, createServiceNodeRepository } from './persistence/service-node.repository';
 import { learnerAccountOpenedHandler } from './events/learner-account-opened.handler';
+import { networkPolicy } from './graphql/policy';
 
 export const typeDefs = loadSchemaFile(__dirname);
 
@@ -32,6 +33,7 @@ export async function main(source: Record<string, string | undefined> = process.
     service: 'intake-network',
     typeDefs,
     resolvers: mergeResolvers(serviceNodeResolvers, learnerResolvers),
+    policy: networkPolicy,
     host: env.HOST,
     port: env.PORT,
     logger: kit.logger,

@@ -10,6 +10,7 @@ import {
 } from '@creditbank/server';
 import { outcomeEnvSchema } from './env';
 import { outcomeResolvers } from './graphql/outcome.resolver';
+import { outcomePolicy } from './graphql/policy';
 
 export const typeDefs = loadSchemaFile(__dirname);
 
@@ -23,6 +24,7 @@ export async function main(source: Record<string, string | undefined> = process.
     service: 'outcome',
     typeDefs,
     resolvers: outcomeResolvers,
+    policy: outcomePolicy,
     host: env.HOST,
     port: env.PORT,
     logger: kit.logger,

@@ -10,6 +10,7 @@ import {
 } from '@creditbank/server';
 import { standardsEnvSchema } from './env';
 import { catalogResolvers } from './graphql/catalog.resolver';
+import { standardsPolicy } from './graphql/policy';
 
 export const typeDefs = loadSchemaFile(__dirname);
 
@@ -23,6 +24,7 @@ export async function main(source: Record<string, string | undefined> = process.
     service: 'standards',
     typeDefs,
     resolvers: catalogResolvers,
+    policy: standardsPolicy,
     host: env.HOST,
     port: env.PORT,
     logger: kit.logger,

@@ -32,6 +32,8 @@ export function serviceEnvShape(service: ServiceName) {
     /** Create the platform's topics at start (local and test); production uses KafkaTopic resources. */
     KAFKA_CREATE_TOPICS: envBoolean(true),
     KAFKA_TOPIC_PARTITIONS: envInt(3, 1, 1000),
+    /** A consumer that stops heart-beating (crash) loses its partitions after this long. */
+    KAFKA_SESSION_TIMEOUT_MS: envInt(10_000, 6_000, 300_000),
     OUTBOX_POLL_MS: envInt(500, 10, 60_000),
     /** Run the outbox relay in this process (turn off for replicas that only serve reads). */
     OUTBOX_RELAY_ENABLED: envBoolean(true),

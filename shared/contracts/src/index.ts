@@ -6,3 +6,4 @@ export * from './validation';
 export * from './create-event';
 export * from './events/common';
 export * from './events/account.events';
+export * from './events/network.events';

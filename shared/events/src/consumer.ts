@@ -57,6 +57,8 @@ export interface EventConsumerOptions {
   /** Errors of the infrastructure (database unreachable): never dead-letter, retry the batch later. */
   isTransient?: (error: unknown) => boolean;
   partitionsConsumedConcurrently?: number;
+  /** A crashed member's partitions move after this long (default 10 s; the broker's minimum is 6 s). */
+  sessionTimeoutMs?: number;
   /** Fetch long-poll bound, ms (default 1000). */
   maxWaitTimeMs?: number;
   /** Wait for the group join in start() (default true). */
@@ -90,8 +92,8 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   const topics = [...new Set(options.handlers.map((h) => h.definition.topic))];
   const consumer: Consumer = options.kafka.consumer({
     groupId,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
+    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+    heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 10_000) / 3)),
     // Long-poll bound: data is delivered as soon as it arrives; this only bounds how long a stop waits.
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
     retry: { retries: 10, initialRetryTime: 300 },

@@ -1,2 +1,4 @@
 export * from './resident-id';
 export * from './id-hash';
+export * from './uscc';
+export * from './pii-cipher';

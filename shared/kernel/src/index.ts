@@ -7,3 +7,4 @@ export * from './account-no';
 export * from './component';
 export * from './command';
 export * from './learner-access';
+export * from './policy';

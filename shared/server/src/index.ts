@@ -7,3 +7,4 @@ export * from './loaders';
 export * from './service-kit';
 export * from './schema-file';
 export * from './http-auth';
+export * from './policy-guard';

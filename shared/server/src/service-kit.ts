@@ -120,6 +120,7 @@ export function createServiceKit(service: ServiceName, env: BaseServiceEnv): Ser
         logger,
         metrics: eventMetrics,
         isTransient: isTransientDatabaseError,
+        sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
       });
     },
   };

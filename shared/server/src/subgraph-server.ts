@@ -6,11 +6,12 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Express } from 'express';
-import type { Caller, Component } from '@creditbank/kernel';
+import type { Caller, Component, Policy } from '@creditbank/kernel';
 import type { TokenVerifier } from '@creditbank/auth';
 import { currentContext, type Logger } from '@creditbank/logging';
 import { createErrorFormatter } from './error-masking';
 import { authenticate, type AuthenticatedRequest } from './http-auth';
+import { guardResolvers } from './policy-guard';
 import { createHttpListener, express, jsonErrorHandler, mountProbes } from './http-app';
 import type { HttpMetrics } from './metrics';
 
@@ -29,6 +30,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   service: string;
   typeDefs: DocumentNode;
   resolvers: Resolvers<TContext>;
+  /** Who may call each Query/Mutation field; every field needs a rule (default deny). */
+  policy: Policy;
   host: string;
   port: number;
   logger: Logger;
@@ -78,13 +81,28 @@ export function createSubgraphServer<TContext extends BaseContext>(options: Subg
           const operation = rootFieldOf(ctx.operation);
           const result = ctx.errors?.length ? 'error' : 'ok';
           options.metrics.graphqlDuration.observe({ operation, result }, seconds);
+          // One access line per operation: what, how long, which error codes. Never variables or data.
+          log.info(
+            {
+              operation,
+              type: ctx.operation?.operation ?? 'unknown',
+              ms: Math.round(seconds * 1000),
+              ...(ctx.errors?.length ? { errorCodes: ctx.errors.map((e) => e.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR') } : {}),
+            },
+            'graphql',
+          );
         },
       };
     },
   };
 
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }]),
+    schema: buildSubgraphSchema([
+      {
+        typeDefs: options.typeDefs,
+        resolvers: guardResolvers(options.typeDefs, options.resolvers, options.policy) as GraphQLResolverMap<unknown>,
+      },
+    ]),
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,

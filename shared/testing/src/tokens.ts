@@ -25,6 +25,11 @@ export function testSigningKey() {
   return key;
 }
 
+/** The signing key as the account service reads it (PEM) and its kid. */
+export function testSigningKeyEnv(): { JWT_PRIVATE_KEY: string; JWT_SIGNING_KID: string } {
+  return { JWT_PRIVATE_KEY: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), JWT_SIGNING_KID: key.kid };
+}
+
 export interface MintOptions {
   role: Role;
   province?: string;

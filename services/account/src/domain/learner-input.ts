@@ -41,3 +41,9 @@ export function requireText(value: string, field: string, max: number): string {
   if (text === null) throw new BadInputError('Must not be empty', field);
   return text;
 }
+
+export function requirePhone(value: string, field: string): string {
+  const phone = optionalPhone(value, field);
+  if (phone === null) throw new BadInputError('Phone is required', field);
+  return phone;
+}

@@ -1,9 +1,10 @@
 import { LearnerAccountOpened, createEvent } from '@creditbank/contracts';
 import { ConflictError, ForbiddenError, makeAccountNo, type CommandContext } from '@creditbank/kernel';
-import { idHash, maskPhone, maskResidentId, parseResidentId } from '@creditbank/identity';
+import { maskPhone, maskResidentId, parseResidentId } from '@creditbank/identity';
 import type { Learner } from '../domain/learner';
 import { optionalPhone, optionalText, requireDivision, requireName, requireText } from '../domain/learner-input';
-import type { LearnerStore, PasswordHasher } from './ports';
+import { actorOf, learnerFacts, metaOf } from './event-meta';
+import type { Keyed, LearnerStore, NewLearner, PasswordHasher } from './ports';
 
 export interface OpenLearnerAccountInput {
   idNumber: string;
@@ -19,14 +20,14 @@ export interface OpenLearnerAccountInput {
 export interface OpenLearnerAccountDeps {
   learners: LearnerStore;
   passwords: PasswordHasher;
+  keyed: Keyed;
   generatePassword: () => string;
-  idHashKey: string;
 }
 
 /**
  * An intake operator opens an account at their node (受理点开户): they have seen the ID card, so the
  * account is ACTIVE at once; the service agreement version and time are recorded; an initial
- * password is returned once.
+ * password is returned once and only its hash is kept.
  */
 export async function openLearnerAccount(
   deps: OpenLearnerAccountDeps,
@@ -47,15 +48,19 @@ export async function openLearnerAccount(
   const occupation = optionalText(input.occupation, 'input.occupation', 50);
 
   const accountNo = makeAccountNo(caller.province, await deps.learners.nextSerial(caller.province));
-  const learner: Learner = {
+  const initialPassword = deps.generatePassword();
+  const record: NewLearner = {
     accountNo,
     province: caller.province,
     name,
-    idHash: idHash(id.value, deps.idHashKey),
+    idNumber: id.value,
+    idHash: deps.keyed.idHash(id.value),
     idNumberMasked: maskResidentId(id.value),
     gender: id.gender,
     birthDate: id.birthDate,
     birthYear: id.birthYear,
+    phone,
+    phoneHash: phone ? deps.keyed.phoneHash(phone) : null,
     phoneMasked: phone ? maskPhone(phone) : null,
     adminDivision,
     householdId,
@@ -66,36 +71,20 @@ export async function openLearnerAccount(
     openingChannel: 'INTAKE_POINT',
     openedAtNode: caller.node,
     agreement: { version: agreementVersion, acceptedAt: ctx.now },
+    passwordHash: await deps.passwords.hash(initialPassword),
+    history: [{ at: ctx.now, by: actorOf(ctx), action: 'OPENED', reason: `intake point ${caller.node}`, changes: [] }],
+    nextVerificationAt: null,
   };
   const event = createEvent(
     LearnerAccountOpened,
-    {
-      accountNo,
-      province: learner.province,
-      adminDivision,
-      gender: learner.gender,
-      birthYear: learner.birthYear,
-      householdId,
-      channel: 'INTAKE_POINT',
-      nodeId: caller.node,
-      idHash: learner.idHash,
-      status: 'ACTIVE',
-      openedAt: ctx.now.toISOString(),
-    },
-    {
-      province: learner.province,
-      source: '/creditbank/account',
-      time: ctx.now,
-      requestId: ctx.requestId,
-      ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
-    },
+    { ...learnerFacts({ ...record }), status: 'ACTIVE', openedAt: ctx.now.toISOString() },
+    metaOf(ctx, record.province),
   );
-  const initialPassword = deps.generatePassword();
-  const stored = await deps.learners.insert(learner, { passwordHash: await deps.passwords.hash(initialPassword) }, [event]);
+  const stored = await deps.learners.insert(record, [event]);
   if (!stored.ok) {
     throw new ConflictError(`This person already has a lifelong learning account (opened in province ${stored.existingProvince})`, {
       existingProvince: stored.existingProvince,
     });
   }
-  return { learner, initialPassword };
+  return { learner: stored.learner, initialPassword };
 }

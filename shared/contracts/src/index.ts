@@ -7,3 +7,4 @@ export * from './create-event';
 export * from './events/common';
 export * from './events/account.events';
 export * from './events/network.events';
+export * from './events/standards.events';

@@ -24,11 +24,11 @@ module.exports = {
   // Integration tests wait for events across Kafka; unit tests finish far below this.
   testTimeout: 60000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{shared,services,gateway}/**/src/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{shared,services,gateway,tools}/**/src/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{shared,services,gateway}/**/test/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
+      testMatch: ['<rootDir>/{shared,services,gateway,tools}/**/test/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
       globalSetup: '<rootDir>/shared/testing/jest/global-setup.js',
       slowTestThreshold: 30,
     },

@@ -8,3 +8,5 @@ export * from './events/common';
 export * from './events/account.events';
 export * from './events/network.events';
 export * from './events/standards.events';
+export * from './asyncapi';
+export * from './compatibility';

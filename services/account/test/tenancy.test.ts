@@ -27,7 +27,7 @@ async function snapshot() {
   for (const c of ['learners', 'institutions', 'staff_users']) {
     out[c] = (await h.db
       .collection(c)
-      .find({}, { projection: { _outbox: 0, _outboxCount: 0 } })
+      .find({}, { projection: { _outbox: 0, _outboxCount: 0, _outboxWrite: 0 } })
       .sort({ _id: 1 })
       .toArray()) as unknown[];
   }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Collection, Document } from 'mongodb';
 import type { Component } from '@creditbank/kernel';
 import type { Logger } from '@creditbank/logging';
-import { OUTBOX_COUNT_FIELD, OUTBOX_FIELD, kafkaHeadersOf, type OutboxEntry } from './outbox';
+import { OUTBOX_COUNT_FIELD, OUTBOX_FIELD, OUTBOX_WRITE_FIELD, kafkaHeadersOf, type OutboxEntry } from './outbox';
 import type { KafkaPublisher } from './publisher';
 import type { EventMetrics } from './metrics';
 
@@ -56,7 +56,10 @@ export interface OutboxRelay extends Component {
   flush(): Promise<number>;
 }
 
-type OutboxDoc = { _id: unknown; [OUTBOX_FIELD]?: Record<string, OutboxEntry> };
+/** Write groups at least this large are cleared with one updateMany. */
+const BULK_CLEAR_THRESHOLD = 50;
+
+type OutboxDoc = { _id: unknown; [OUTBOX_FIELD]?: Record<string, OutboxEntry>; [OUTBOX_WRITE_FIELD]?: string | null };
 
 /**
  * Publishes pending outbox entries to Kafka, then clears them. At-least-once: a crash after the send
@@ -65,7 +68,7 @@ type OutboxDoc = { _id: unknown; [OUTBOX_FIELD]?: Record<string, OutboxEntry> };
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const log = options.logger.child({ component: 'outbox-relay' });
   const pollMs = options.pollMs ?? 500;
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? 2_000;
   let running = false;
   let loop: Promise<void> | null = null;
   let lastError: unknown = null;
@@ -76,32 +79,53 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     for (const collection of options.collections()) {
       for (;;) {
         const docs = (await collection
-          .find({ [OUTBOX_COUNT_FIELD]: { $gt: 0 } }, { projection: { [OUTBOX_FIELD]: 1 }, limit: batchSize })
+          .find({ [OUTBOX_COUNT_FIELD]: { $gt: 0 } }, { projection: { [OUTBOX_FIELD]: 1, [OUTBOX_WRITE_FIELD]: 1 }, limit: batchSize })
           .toArray()) as OutboxDoc[];
         if (docs.length === 0) break;
-        const pending: Array<{ docId: unknown; entry: OutboxEntry }> = [];
+        const pending: OutboxEntry[] = [];
+        const byWrite = new Map<string | null, OutboxDoc[]>();
         for (const doc of docs) {
-          for (const entry of Object.values(doc[OUTBOX_FIELD] ?? {})) pending.push({ docId: doc._id, entry });
+          pending.push(...Object.values(doc[OUTBOX_FIELD] ?? {}));
+          const write = doc[OUTBOX_WRITE_FIELD] ?? null;
+          const group = byWrite.get(write);
+          if (group) group.push(doc);
+          else byWrite.set(write, [doc]);
         }
-        pending.sort((a, b) => a.entry.seq - b.entry.seq);
+        pending.sort((a, b) => a.seq - b.seq);
         if (pending.length > 0) {
           await options.publisher.send(
-            pending.map(({ entry }) => ({ topic: entry.topic, key: entry.key, value: entry.value, headers: kafkaHeadersOf(entry) })),
+            pending.map((entry) => ({ topic: entry.topic, key: entry.key, value: entry.value, headers: kafkaHeadersOf(entry) })),
           );
-          await collection.bulkWrite(
-            pending.map(({ docId, entry }) => ({
-              updateOne: {
-                filter: { _id: docId, [`${OUTBOX_FIELD}.${entry.id}`]: { $exists: true } } as Document,
-                update: { $unset: { [`${OUTBOX_FIELD}.${entry.id}`]: '' }, $inc: { [OUTBOX_COUNT_FIELD]: -1 } } as Document,
-              },
-            })),
-            { ordered: false },
-          );
-          for (const { entry } of pending) options.metrics?.published.inc({ topic: entry.topic });
-        } else {
-          // Counter out of step with the map (should not happen): repair so we do not spin.
-          await collection.updateMany({ _id: { $in: docs.map((d) => d._id) } } as Document, { $set: { [OUTBOX_COUNT_FIELD]: 0 } });
+          for (const entry of pending) options.metrics?.published.inc({ topic: entry.topic });
         }
+        // Clearing. A bulk write (many documents, one write token) is cleared with one statement;
+        // a document changed since it was read carries a newer token, stays pending and is sent
+        // again. Small writes are cleared entry by entry, so a busy document that keeps changing
+        // never has its already-sent events sent again.
+        const single: Document[] = [];
+        for (const [write, group] of byWrite) {
+          if (group.length >= BULK_CLEAR_THRESHOLD && write !== null) {
+            await collection.updateMany({ _id: { $in: group.map((d) => d._id) }, [OUTBOX_WRITE_FIELD]: write } as Document, {
+              $set: { [OUTBOX_FIELD]: {}, [OUTBOX_COUNT_FIELD]: 0 },
+            });
+          } else {
+            for (const doc of group) {
+              for (const entry of Object.values(doc[OUTBOX_FIELD] ?? {})) {
+                single.push({
+                  updateOne: {
+                    filter: { _id: doc._id, [`${OUTBOX_FIELD}.${entry.id}`]: { $exists: true } },
+                    update: { $unset: { [`${OUTBOX_FIELD}.${entry.id}`]: '' }, $inc: { [OUTBOX_COUNT_FIELD]: -1 } },
+                  },
+                });
+              }
+            }
+          }
+        }
+        if (single.length) await collection.bulkWrite(single as never, { ordered: false });
+        // A document whose map is empty but whose counter says otherwise would spin: repair it.
+        const empty = docs.filter((d) => Object.keys(d[OUTBOX_FIELD] ?? {}).length === 0).map((d) => d._id);
+        if (empty.length)
+          await collection.updateMany({ _id: { $in: empty }, [OUTBOX_FIELD]: {} } as Document, { $set: { [OUTBOX_COUNT_FIELD]: 0 } });
         total += pending.length;
         if (docs.length < batchSize) break;
       }

@@ -1,6 +1,8 @@
 import type { Kafka, Producer, IHeaders } from 'kafkajs';
 import type { Component } from '@creditbank/kernel';
 
+const MAX_REQUEST_BYTES = 512 * 1024;
+
 export interface RawRecord {
   /** Logical topic (without the test prefix). */
   topic: string;
@@ -50,13 +52,30 @@ export function createKafkaPublisher(kafka: Kafka, options: { topicPrefix?: stri
         list.push(r);
         byTopic.set(r.topic, list);
       }
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, list]) => ({
-          topic: prefix + topic,
-          messages: list.map((r) => ({ key: r.key, value: r.value, headers: r.headers ?? {} })),
-        })),
-      });
+      // Requests stay well under the broker's message.max.bytes (1 MiB by default); order within a
+      // topic (and so within a key) is kept because chunks are sent one after the other.
+      let chunk: Array<{ topic: string; messages: Array<{ key: RawRecord['key']; value: RawRecord['value']; headers: IHeaders }> }> = [];
+      let bytes = 0;
+      const flush = async () => {
+        if (chunk.length === 0) return;
+        await producer.sendBatch({ acks: -1, topicMessages: chunk });
+        chunk = [];
+        bytes = 0;
+      };
+      for (const [topic, list] of byTopic) {
+        for (const r of list) {
+          const size = (r.value?.length ?? 0) + (r.key?.length ?? 0) + 64;
+          if (bytes + size > MAX_REQUEST_BYTES) await flush();
+          let entry = chunk.find((c) => c.topic === prefix + topic);
+          if (!entry) {
+            entry = { topic: prefix + topic, messages: [] };
+            chunk.push(entry);
+          }
+          entry.messages.push({ key: r.key, value: r.value, headers: r.headers ?? {} });
+          bytes += size;
+        }
+      }
+      await flush();
     },
   };
 }

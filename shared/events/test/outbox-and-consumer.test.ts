@@ -12,6 +12,7 @@ import {
   createOutboxSignal,
   ensureTopics,
   on,
+  newOutboxWrite,
   outboxOnInsert,
   withOutbox,
   type EventConsumer,
@@ -81,6 +82,25 @@ describe('outbox relay', () => {
       .filter((id) => expected.includes(id));
     expect(seen).toEqual(expected);
     expect(tap.messages[0]?.headers['content-type']).toContain('application/cloudevents+json');
+    await tap.stop();
+  });
+
+  it('publishes a bulk insert and clears it in one statement, without losing a concurrent change', async () => {
+    const tap = await tapTopics([ns.topicPrefix + TOPICS.account]);
+    const write = newOutboxWrite();
+    const rows = Array.from({ length: 300 }, (_, i) => ({ _id: `bulk-${i}` as never, n: i, ...outboxOnInsert([opened(i % 100)], write) }));
+    await docs.insertMany(rows);
+    const late = opened(99);
+    const relay = createOutboxRelay({ collections: () => [docs], publisher, signal: createOutboxSignal(), logger, pollMs: 50 });
+    await relay.start();
+    // One document of the bulk write changes while the relay works: its new event must not be lost.
+    await docs.updateOne({ _id: 'bulk-7' as never }, withOutbox({ $set: { n: -1 } }, [late]));
+    const expected = [...rows.map((r) => Object.keys(r._outbox)[0]!), late.event.id];
+    await eventually(() => expect(expected.filter((id) => !tap.events().some((e) => e.id === id))).toEqual([]), { timeoutMs: 20_000 });
+    await eventually(async () =>
+      expect(await docs.countDocuments({ _id: { $regex: '^bulk-' } as never, _outboxCount: { $gt: 0 } })).toBe(0),
+    );
+    await relay.stop();
     await tap.stop();
   });
 

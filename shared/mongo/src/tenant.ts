@@ -19,10 +19,13 @@ export function scoped<F extends Record<string, unknown>>(scope: TenantScope, fi
 }
 
 /** Plain object from a lean document: `_id` becomes `id`, internal fields are dropped. */
-export function toPlain<T extends { _id: unknown }>(doc: T): Omit<T, '_id' | '__v' | '_outbox' | '_outboxCount'> & { id: string } {
-  const { _id, ...rest } = doc as T & { __v?: unknown; _outbox?: unknown; _outboxCount?: unknown };
+type Internal = '_id' | '__v' | '_outbox' | '_outboxCount' | '_outboxWrite';
+
+export function toPlain<T extends { _id: unknown }>(doc: T): Omit<T, Internal> & { id: string } {
+  const { _id, ...rest } = doc as T & { __v?: unknown; _outbox?: unknown; _outboxCount?: unknown; _outboxWrite?: unknown };
   delete rest.__v;
   delete rest._outbox;
   delete rest._outboxCount;
-  return { ...(rest as Omit<T, '_id' | '__v' | '_outbox' | '_outboxCount'>), id: String(_id) };
+  delete rest._outboxWrite;
+  return { ...(rest as Omit<T, Internal>), id: String(_id) };
 }

@@ -1,5 +1,5 @@
 import { Schema, isDuplicateKeyError, scoped, type Connection } from '@creditbank/mongo';
-import { outboxOnInsert, outboxSchemaFields, withOutbox, type OutboxSignal } from '@creditbank/events';
+import { OUTBOX_HIDDEN, outboxOnInsert, outboxSchemaFields, withOutbox, type OutboxSignal } from '@creditbank/events';
 import type { TenantScope } from '@creditbank/kernel';
 import type { Institution } from '../domain/institution';
 import type { InstitutionStore } from '../use-cases/ports';
@@ -26,7 +26,7 @@ institutionSchema.index({ province: 1, _id: 1 });
 institutionSchema.index({ province: 1, category: 1, _id: 1 });
 institutionSchema.index({ province: 1, adminDivision: 1 });
 
-const PUBLIC = { _outbox: 0, _outboxCount: 0 } as const;
+const PUBLIC = OUTBOX_HIDDEN;
 const toInstitution = ({ _id, ...rest }: InstitutionDoc): Institution => ({ code: _id, ...rest });
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -1,5 +1,5 @@
 import { Schema, isDuplicateKeyError, scoped, type Connection } from '@creditbank/mongo';
-import { outboxOnInsert, outboxSchemaFields, withOutbox, type OutboxSignal } from '@creditbank/events';
+import { OUTBOX_HIDDEN, outboxOnInsert, outboxSchemaFields, withOutbox, type OutboxSignal } from '@creditbank/events';
 import type { TenantScope } from '@creditbank/kernel';
 import type { PiiCipher } from '@creditbank/identity';
 import type { AuditEntry, Learner } from '../domain/learner';
@@ -108,8 +108,7 @@ const SECRET_FIELDS = {
   failedLogins: 0,
   lockedUntil: 0,
   verification: 0,
-  _outbox: 0,
-  _outboxCount: 0,
+  ...OUTBOX_HIDDEN,
 } as const;
 
 export function createLearnerRepository(connection: Connection, cipher: PiiCipher, signal: OutboxSignal): LearnerStore {

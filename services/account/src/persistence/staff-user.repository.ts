@@ -1,5 +1,5 @@
 import { Schema, isDuplicateKeyError, scoped, type Connection } from '@creditbank/mongo';
-import { outboxOnInsert, outboxSchemaFields, type OutboxSignal } from '@creditbank/events';
+import { OUTBOX_HIDDEN, outboxOnInsert, outboxSchemaFields, type OutboxSignal } from '@creditbank/events';
 import type { TenantScope } from '@creditbank/kernel';
 import type { StaffUser } from '../domain/staff-user';
 import type { OperatorAssignmentStore, StaffCredential, StaffStore } from '../use-cases/ports';
@@ -30,7 +30,7 @@ const staffSchema = new Schema<StaffDoc>(
 staffSchema.index({ username: 1 }, { unique: true });
 staffSchema.index({ province: 1, role: 1 });
 
-const PUBLIC = { passwordHash: 0, failedLogins: 0, lockedUntil: 0, _outbox: 0, _outboxCount: 0 } as const;
+const PUBLIC = { passwordHash: 0, failedLogins: 0, lockedUntil: 0, ...OUTBOX_HIDDEN } as const;
 const toUser = (d: Omit<StaffDoc, 'passwordHash' | 'failedLogins' | 'lockedUntil'>): StaffUser => ({
   id: d._id,
   username: d.username,

@@ -155,7 +155,7 @@ try {
     process.env.MONGODB_URI && process.env.KAFKA_BROKERS
       ? { ready: true }
       : await infra.status({ quiet: true }).catch(() => ({ ready: false }));
-  const { mongodbUri, kafkaBrokers } = await infra.up();
+  const { mongodbUri, kafkaBrokers, cjkFont } = await infra.up();
   startedInfra = !before.ready;
 
   const keys = ensureDevKeys(localDir);
@@ -177,6 +177,7 @@ try {
     KAFKA_BROKERS: kafkaBrokers,
     JWT_JWKS_FILE: keys.jwksFile,
     APOLLO_TELEMETRY_DISABLED: '1',
+    ...(cjkFont ? { CERT_FONT_FILE: cjkFont } : {}),
   };
   const accountEnv = { JWT_PRIVATE_KEY_FILE: keys.privateFile, JWT_SIGNING_KID: keys.kid };
   for (const [name, port] of SERVICES) {

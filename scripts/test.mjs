@@ -25,9 +25,10 @@ try {
     });
   }
   const infra = await import(join(root, 'deploy', 'local', 'infra.mjs'));
-  const { mongodbUri, kafkaBrokers } = await infra.up();
+  const { mongodbUri, kafkaBrokers, cjkFont } = await infra.up();
   process.env.MONGODB_URI = mongodbUri;
   process.env.KAFKA_BROKERS = kafkaBrokers;
+  if (cjkFont) process.env.CERT_FONT_FILE ??= cjkFont;
   const jestArgs = ['--ci', '--maxWorkers=2', ...process.argv.slice(2)];
   await run(process.execPath, [join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...jestArgs], { cwd: root });
   console.log(`npm test passed in ${((performance.now() - t0) / 1000).toFixed(0)} s`);

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { HOST, loadConfig } from './lib/config.mjs';
 import { ferretdbService } from './lib/ferretdb.mjs';
 import { kafkaService } from './lib/kafka.mjs';
+import { ensureCjkFont } from './lib/fonts.mjs';
 import {
   isAlive,
   isPortInUse,
@@ -59,10 +60,12 @@ export async function up({ quiet = false } = {}) {
       // Both in parallel: the first run's Go build overlaps with Maven + the broker's start.
       await allOrCombinedError([ensureUp(kafka, log), ensureUp(ferretdb, log)]);
 
-      const result = { mongodbUri: ferretdb.endpoint, kafkaBrokers: kafka.endpoint };
+      const font = ensureCjkFont(cfg.localDir, log);
+      if (!font.path) log(`fonts: ${font.reason}`);
+      const result = { mongodbUri: ferretdb.endpoint, kafkaBrokers: kafka.endpoint, cjkFont: font.path };
       writeFileAtomic(
         cfg.envFile,
-        `# Written by deploy/local/infra.mjs up\nMONGODB_URI=${result.mongodbUri}\nKAFKA_BROKERS=${result.kafkaBrokers}\n`,
+        `# Written by deploy/local/infra.mjs up\nMONGODB_URI=${result.mongodbUri}\nKAFKA_BROKERS=${result.kafkaBrokers}\n${font.path ? `CERT_FONT_FILE=${font.path}\n` : ''}`,
       );
       log(`infra up in ${elapsed(since)}; endpoints written to ${cfg.envFile}`);
       return result;

@@ -1,4 +1,10 @@
-import { serviceEnvSchema, z } from '@creditbank/config';
+import { envInt, requireJwks, serviceEnvShape, z } from '@creditbank/config';
 
-export const standardsEnvSchema = serviceEnvSchema('standards');
+export const standardsEnvShape = {
+  ...serviceEnvShape('standards'),
+  /** Expert approvals that certify a course (课程认证); any rejection rejects. */
+  CERTIFICATION_APPROVALS: envInt(2, 1, 9),
+} as const;
+
+export const standardsEnvSchema = z.object(standardsEnvShape).superRefine(requireJwks);
 export type Env = z.infer<typeof standardsEnvSchema>;

@@ -1,2 +1,4 @@
-// The credit computation and the import data standard are written in the standards issue (#5).
-export {};
+export * from './types';
+export * from './subtypes';
+export * from './compute-credits';
+export * from './import-schema';

@@ -22,6 +22,7 @@ import {
 import { SERVICE_NAMES, type ServiceName } from '@creditbank/config';
 import { SUBGRAPH_URL_VARS, subgraphTimeout, type GatewayEnv } from './env';
 import { createSubgraphFetcher } from './fetcher';
+import { mountPublicRoutes } from './public-routes';
 
 export interface GatewayContext {
   caller: Caller;
@@ -123,6 +124,19 @@ export function createGatewayServer(options: {
   let draining = false;
   let started = false;
   mountProbes(app, { readiness: async () => started, registry: options.metrics.registry, isDraining: () => draining });
+  const base = (name: ServiceName) => urls[SUBGRAPH_URL_VARS[name]]!.replace(/\/graphql$/, '');
+  const publicFetcher = createSubgraphFetcher({ connections: 8, timeoutMs: 15_000 });
+  fetchers.push(publicFetcher);
+  mountPublicRoutes(
+    app,
+    [
+      { path: '/.well-known/jwks.json', upstream: base('account') },
+      { path: '/.well-known/certificate-keys.json', upstream: base('outcome') },
+      { path: '/certificates/:file', upstream: base('outcome') },
+    ],
+    publicFetcher.fetcher,
+    logger,
+  );
   app.use(
     '/graphql',
     cors({

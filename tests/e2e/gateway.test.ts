@@ -93,6 +93,17 @@ describe('gateway protections', () => {
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('publishes the subgraphs’ public key routes, and nothing else of them', async () => {
+    const base = platform.gatewayUrl.replace(/\/graphql$/, '');
+    const jwks = await fetch(`${base}/.well-known/jwks.json`);
+    expect(jwks.status).toBe(200);
+    expect(((await jwks.json()) as { keys: unknown[] }).keys.length).toBeGreaterThan(0);
+    const certKeys = await fetch(`${base}/.well-known/certificate-keys.json`);
+    expect(((await certKeys.json()) as { keys: Array<{ kid: string }> }).keys[0]?.kid).toBe('test-cert-1');
+    expect((await fetch(`${base}/certificates/AAAA-BBBB-CCCC.pdf`)).status).toBe(404);
+    expect((await fetch(`${base}/.well-known/other`)).status).toBe(404);
+  });
+
   it('serves probes and metrics', async () => {
     const base = platform.gatewayUrl.replace(/\/graphql$/, '');
     expect((await fetch(`${base}/healthz`)).status).toBe(200);

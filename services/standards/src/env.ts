@@ -1,4 +1,4 @@
-import { envInt, requireJwks, serviceEnvShape, z } from '@creditbank/config';
+import { envInt, requireJwks, requireSaslCredentials, serviceEnvShape, z } from '@creditbank/config';
 
 export const standardsEnvShape = {
   ...serviceEnvShape('standards'),
@@ -6,5 +6,8 @@ export const standardsEnvShape = {
   CERTIFICATION_APPROVALS: envInt(2, 1, 9),
 } as const;
 
-export const standardsEnvSchema = z.object(standardsEnvShape).superRefine(requireJwks);
+export const standardsEnvSchema = z.object(standardsEnvShape).superRefine((env, ctx) => {
+  requireJwks(env, ctx);
+  requireSaslCredentials(env, ctx);
+});
 export type Env = z.infer<typeof standardsEnvSchema>;

@@ -20,3 +20,9 @@ export const LOCAL_PORTS = {
 export type ServiceName = Exclude<keyof typeof LOCAL_PORTS, 'gateway'>;
 
 export const SERVICE_NAMES: readonly ServiceName[] = ['account', 'outcome', 'standards', 'conversion', 'intake-network', 'analytics'];
+
+/**
+ * Development-only key of the HMAC over resident ID numbers. The account and outcome services must
+ * share the key (rows name learners by ID number); production refuses to start with this value.
+ */
+export const DEV_ID_HASH_KEY = 'local-dev-only-id-hash-key-change-me!!!';

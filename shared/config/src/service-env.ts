@@ -32,6 +32,13 @@ export function serviceEnvShape(service: ServiceName) {
     /** Create the platform's topics at start (local and test); production uses KafkaTopic resources. */
     KAFKA_CREATE_TOPICS: envBoolean(true),
     KAFKA_TOPIC_PARTITIONS: envInt(3, 1, 1000),
+    /** TLS to the brokers (production: the Strimzi TLS listener), with the cluster CA from a file. */
+    KAFKA_SSL: envBoolean(false),
+    KAFKA_SSL_CA_FILE: z.string().optional(),
+    /** SASL authentication (production: the service's KafkaUser, SCRAM-SHA-512). */
+    KAFKA_SASL_MECHANISM: z.enum(['scram-sha-512', 'scram-sha-256', 'plain']).optional(),
+    KAFKA_SASL_USERNAME: z.string().optional(),
+    KAFKA_SASL_PASSWORD: z.string().optional(),
     /** A consumer that stops heart-beating (crash) loses its partitions after this long. */
     KAFKA_SESSION_TIMEOUT_MS: envInt(10_000, 6_000, 300_000),
     OUTBOX_POLL_MS: envInt(500, 10, 60_000),
@@ -48,7 +55,20 @@ export function serviceEnvShape(service: ServiceName) {
 }
 
 export function serviceEnvSchema(service: ServiceName) {
-  return z.object(serviceEnvShape(service)).superRefine(requireJwks);
+  return z.object(serviceEnvShape(service)).superRefine((env, ctx) => {
+    requireJwks(env, ctx);
+    requireSaslCredentials(env, ctx);
+  });
+}
+
+/** A SASL mechanism needs a username and password. */
+export function requireSaslCredentials(
+  env: { KAFKA_SASL_MECHANISM?: string | undefined; KAFKA_SASL_USERNAME?: string | undefined; KAFKA_SASL_PASSWORD?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (env.KAFKA_SASL_MECHANISM && (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD)) {
+    ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_USERNAME'], message: 'KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD' });
+  }
 }
 
 export function requireJwks(env: { JWT_JWKS?: string | undefined; JWT_JWKS_FILE?: string | undefined }, ctx: z.RefinementCtx): void {

@@ -41,4 +41,4 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
   });
 }
 
-export type { Kafka } from 'kafkajs';
+export type { Kafka, KafkaConfig } from 'kafkajs';

@@ -19,6 +19,30 @@ const CLIENT_CODES = new Set([
   'TOO_MANY_REQUESTS',
 ]);
 
+/**
+ * GraphQL's input coercion errors repeat the submitted value ("Variable "$rows" got invalid value
+ * { idNumber: "…", name: "…" } at …"), which may be personal data and may be megabytes long. Keep
+ * the variable, the path and the reason; drop every value.
+ */
+export function withoutInputValues(message: string): string {
+  const head = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)" got invalid value/.exec(message);
+  if (head) {
+    const name = head[1]!;
+    const at = new RegExp(` at "(${name}(?:\\[\\d+\\]|\\.[A-Za-z_][A-Za-z0-9_]*)*)"; (.*)$`, 's').exec(message);
+    const reason = at ? stripValue(at[2]!) : '';
+    return `Variable "$${name}" got an invalid value${at ? ` at "${at[1]}"` : ''}${reason ? `; ${reason}` : ''}`;
+  }
+  return stripValue(message);
+}
+
+/** "String cannot represent a non string value: 123" → without the value; likewise ", found …". */
+function stripValue(reason: string): string {
+  return reason
+    .replace(/(cannot represent[^:]*):.*$/s, '$1.')
+    .replace(/(Expected value of type "[^"]+"), found .*$/s, '$1.')
+    .replace(/(Expected type "[^"]+")\.? .*$/s, '$1.');
+}
+
 /** Remove "Did you mean …?" hints, which reveal schema names when introspection is off. */
 export function withoutSuggestions(message: string): string {
   return message.replace(/\s*Did you mean .+\?$/s, '');
@@ -47,7 +71,7 @@ export function createErrorFormatter(options: { logger: Logger; production: bool
       void _drop;
       return {
         ...formatted,
-        message: options.production ? withoutSuggestions(formatted.message) : formatted.message,
+        message: withoutInputValues(options.production ? withoutSuggestions(formatted.message) : formatted.message),
         extensions,
       };
     }

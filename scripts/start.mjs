@@ -2,7 +2,7 @@
 // `npm start`: install if needed → build → local infrastructure up → the six subgraphs and the
 // gateway as processes → demo data → print where to look. Ctrl-C stops everything cleanly.
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,9 +94,13 @@ const DEMO_ADMINS = [
   { username: 'gd-admin', password: 'Guangdong-demo-2026', role: 'CENTER_ADMIN', province: '44', displayName: '广东省学分银行管理中心' },
 ];
 
-function runNode(script, env) {
+function runNode(script, env, args = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [script, ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${script} failed (exit ${code})`))));
@@ -105,44 +109,18 @@ function runNode(script, env) {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
-async function gql(query, variables, token) {
-  const res = await fetch(`http://127.0.0.1:${GATEWAY_PORT}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  if (body.errors) throw new Error(`demo seed failed: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
+/**
+ * The demo intake point: 文新街道受理点 (西湖区), one of the 1,731 nodes of the Zhejiang network that
+ * the intake-network seed builds on the real township divisions.
+ */
+const DEMO_NODE = { id: 'sn-330106013', name: '文新街道受理点' };
 
-/** Idempotent demo data: remembers what it created in .local/demo.json. */
-async function seedDemo(mint) {
-  const file = join(localDir, 'demo.json');
-  const state = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  const admin = mint({ sub: 'demo-center-admin-33', role: 'CENTER_ADMIN', prov: '33' });
-  if (state.nodeId) {
-    const found = await gql('query($id: ID!) { serviceNode(id: $id) { id } }', { id: state.nodeId });
-    if (!found.serviceNode) delete state.nodeId;
-  }
-  if (!state.nodeId) {
-    const data = await gql(
-      'mutation($input: OpenServiceNodeInput!) { openServiceNode(input: $input) { id } }',
-      {
-        input: {
-          kind: 'INTAKE_POINT',
-          name: '西湖区转塘街道受理点',
-          adminDivision: '330106013',
-          address: '杭州市西湖区转塘街道',
-          location: { lat: 30.1456, lng: 120.0861 },
-        },
-      },
-      admin,
-    );
-    state.nodeId = data.openServiceNode.id;
-    writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);
-  }
-  return state;
+/** Demo reference data and network, written through each service's repositories (idempotent). */
+async function seedReferenceData(common) {
+  await Promise.all([
+    runNode(join(root, 'services', 'standards', 'dist', 'seed-standards.js'), { ...common, LOG_LEVEL: 'warn' }),
+    runNode(join(root, 'services', 'intake-network', 'dist', 'seed-network.js'), { ...common, LOG_LEVEL: 'warn' }, ['--province', '33']),
+  ]);
 }
 
 try {
@@ -180,6 +158,8 @@ try {
     ...(cjkFont ? { CERT_FONT_FILE: cjkFont } : {}),
   };
   const accountEnv = { JWT_PRIVATE_KEY_FILE: keys.privateFile, JWT_SIGNING_KID: keys.kid };
+  // Catalogue, credit standards and the intake network; their events go out when the services start.
+  await seedReferenceData(common);
   for (const [name, port] of SERVICES) {
     startProcess(name, join(root, 'services', name, 'dist', 'main.js'), {
       ...common,
@@ -203,7 +183,7 @@ try {
     LOG_LEVEL: 'warn',
     BOOTSTRAP_ADMINS: JSON.stringify(DEMO_ADMINS),
   });
-  const demo = await seedDemo(mint);
+  const demo = { nodeId: DEMO_NODE.id };
 
   const url = `http://localhost:${GATEWAY_PORT}/graphql`;
   const operator = mint({ sub: 'demo-operator-1', role: 'INTAKE_OPERATOR', prov: '33', node: demo.nodeId });
@@ -219,7 +199,7 @@ Credit bank platform is up (${((performance.now() - t0) / 1000).toFixed(0)} s).
   Subgraphs:          ${SERVICES.map(([n, p]) => `${n} :${p}`).join(', ')}
   Probes:             /healthz /readyz /metrics on every port
   Logs:               ${join(localDir, 'logs')}/<service>.log
-  Demo intake point:  ${demo.nodeId} (西湖区转塘街道受理点, Zhejiang)
+  Demo intake point:  ${demo.nodeId} (${DEMO_NODE.name}, 西湖区, Zhejiang; 1,731 nodes seeded for province 33)
 
 Log in (mutation login) as: ${DEMO_ADMINS.map((a) => `${a.username} / ${a.password}`).join(', ')}
 

@@ -147,9 +147,9 @@ describe('deploy/Dockerfile', () => {
     const env = readFileSync(join(ROOT, 'services', 'outcome', 'src', 'env.ts'), 'utf8');
     const font = /CERT_FONT_FILE:[^\n]*\.default\('([^']+)'\)/.exec(env)?.[1];
     if (!font) return; // no printable certificates (yet)
-    // Debian's fonts-droid-fallback ships /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf.
-    expect(font).toBe('/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf');
-    expect(text).toContain(`if [ "\${SERVICE}" = outcome ]; then extra='fonts-droid-fallback'; fi`);
+    // Debian's fonts-wqy-microhei ships /usr/share/fonts/truetype/wqy/wqy-microhei.ttc (CJK and Latin).
+    expect(font).toBe('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc');
+    expect(text).toContain(`if [ "\${SERVICE}" = outcome ]; then extra='fonts-wqy-microhei'; fi`);
     expect(final.some((i) => i.cmd === 'RUN' && /apt-get install -y --no-install-recommends tini \$\{extra\}/.test(i.args))).toBe(true);
   });
 

@@ -16,7 +16,7 @@ it('builds a small world through the gateway', async () => {
   const world = await seed(platform.gatewayUrl)
     .node('hangzhou', { kind: 'BRANCH', adminDivision: '330100', name: '杭州分部' })
     .intakePoint('xihu', { adminDivision: '330106013', parent: 'hangzhou' })
-    .intakePoint('yuhang', { adminDivision: '330110001', parent: 'hangzhou' })
+    .intakePoint('yuhang', { adminDivision: '330110005', parent: 'hangzhou' })
     .learner('wang', { at: 'xihu', idNumber: makeResidentId('330106', '1970-01-01', 11), name: '王一' })
     .learner('li', { at: 'xihu', idNumber: makeResidentId('330106', '1975-06-01', 22), name: '李二' })
     .learner('zhao', { at: 'yuhang', idNumber: makeResidentId('330110', '1980-02-02', 33), name: '赵三' })

@@ -1,12 +1,10 @@
-import { envInt, serviceEnvShape, requireJwks, z } from '@creditbank/config';
-
-const DEV_ONLY = 'local-dev-only';
+import { DEV_ID_HASH_KEY, envInt, requireJwks, requireSaslCredentials, serviceEnvShape, z } from '@creditbank/config';
 
 export const accountEnvSchema = z
   .object({
     ...serviceEnvShape('account'),
     /** Key of the HMACs behind the one-person-one-account index and phone login (≥ 32 characters). Shared with the outcome service. */
-    ID_HASH_KEY: z.string().min(32, 'at least 32 characters').default(`${DEV_ONLY}-id-hash-key-change-me!!!`),
+    ID_HASH_KEY: z.string().min(32, 'at least 32 characters').default(DEV_ID_HASH_KEY),
     /** Keys sealing personal data: JSON object of key id → base64 32-byte key. */
     PII_KEYS: z.string().default(JSON.stringify({ dev1: Buffer.alloc(32, 7).toString('base64') })),
     /** The key id new values are sealed with. */
@@ -34,6 +32,7 @@ export const accountEnvSchema = z
   })
   .superRefine((env, ctx) => {
     requireJwks(env, ctx);
+    requireSaslCredentials(env, ctx);
     if (!env.JWT_PRIVATE_KEY && !env.JWT_PRIVATE_KEY_FILE) {
       ctx.addIssue({
         code: 'custom',
@@ -44,7 +43,7 @@ export const accountEnvSchema = z
     if (!env.JWT_SIGNING_KID)
       ctx.addIssue({ code: 'custom', path: ['JWT_SIGNING_KID'], message: 'required: the kid of the signing key in the JWKS' });
     if (env.NODE_ENV === 'production') {
-      if (env.ID_HASH_KEY.startsWith(DEV_ONLY))
+      if (env.ID_HASH_KEY === DEV_ID_HASH_KEY)
         ctx.addIssue({ code: 'custom', path: ['ID_HASH_KEY'], message: 'set a real key in production' });
       if (env.PII_ACTIVE_KID === 'dev1') ctx.addIssue({ code: 'custom', path: ['PII_KEYS'], message: 'set real PII keys in production' });
       if (!env.IDV_BASE_URL) ctx.addIssue({ code: 'custom', path: ['IDV_BASE_URL'], message: 'required in production' });

@@ -39,3 +39,8 @@ export function createEvent<S extends TObject>(definition: EventDefinition<S>, d
   assertValidEvent(event);
   return { topic: definition.topic, key: definition.key(data), event };
 }
+
+/** Event metadata from a use-case's command context (request id and trace travel with the event). */
+export function metaFrom(ctx: { requestId: string; traceparent?: string; now: Date }, province: string, source: string): EventMeta {
+  return { province, source, time: ctx.now, requestId: ctx.requestId, ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}) };
+}

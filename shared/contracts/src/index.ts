@@ -8,5 +8,7 @@ export * from './events/common';
 export * from './events/account.events';
 export * from './events/network.events';
 export * from './events/standards.events';
+export * from './events/outcome.events';
+export * from './events/conversion.events';
 export * from './asyncapi';
 export * from './compatibility';

@@ -152,6 +152,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
         await runWithContext(
           {
             requestId: event.requestid ?? event.id,
+            origin: 'event',
             province: event.province,
             ...(event.traceparent ? { traceparent: event.traceparent } : {}),
           },

@@ -30,11 +30,12 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
         // Group-coordinator churn at start-up is normal on a fresh broker: keep it out of the error log.
-        const noisy = /coordinator is (loading|not available)|not the correct coordinator|rebalance/i.test(
-          String(rest['error'] ?? message),
-        );
+        const noisy =
+          /coordinator is (loading|not available)|not the correct coordinator|rebalance|Limiting retries for the idempotent producer/i.test(
+            String(rest['error'] ?? message),
+          );
         if (level === logLevel.ERROR && !noisy) log.error(rest, message);
-        else if (level <= logLevel.WARN) log.warn(rest, message);
+        else if (level <= logLevel.WARN && !noisy) log.warn(rest, message);
         else log.debug(rest, message);
       },
     ...options.extra,

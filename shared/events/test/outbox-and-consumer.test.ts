@@ -104,6 +104,26 @@ describe('outbox relay', () => {
     await tap.stop();
   });
 
+  it('reads hinted writes by _id at once and leaves the rest to the periodic scan', async () => {
+    const tap = await tapTopics([ns.topicPrefix + TOPICS.account]);
+    const signal = createOutboxSignal();
+    const relay = createOutboxRelay({ collections: () => [docs], publisher, signal, logger, pollMs: 60_000 });
+    await relay.start();
+    await relay.flush(); // the start-up scan is behind us: the next full scan is a minute away
+    const elsewhere = opened(60); // written by another process: nobody signals it
+    await docs.insertOne({ _id: 'unhinted' as never, ...outboxOnInsert([elsewhere]) });
+    const local = opened(61);
+    await docs.insertOne({ _id: 'hinted' as never, ...outboxOnInsert([local]) });
+    signal.notify({ collection: docs.collectionName, ids: ['hinted'] });
+    await eventually(() => expect(tap.events().map((e) => e.id)).toContain(local.event.id));
+    expect(tap.events().map((e) => e.id)).not.toContain(elsewhere.event.id);
+    expect((await docs.findOne({ _id: 'hinted' as never }))?.['_outboxCount']).toBe(0);
+    await relay.flush(); // a full scan finds it
+    await eventually(() => expect(tap.events().map((e) => e.id)).toContain(elsewhere.event.id));
+    await relay.stop();
+    await tap.stop();
+  });
+
   it('publishes at start what a crashed process left pending', async () => {
     const tap = await tapTopics([ns.topicPrefix + TOPICS.account]);
     const left = opened(40);

@@ -1,4 +1,4 @@
-import { checkResidentId, makeResidentId, maskPhone, maskResidentId, parseResidentId } from './resident-id';
+import { checkResidentId, makeResidentId, maskName, maskPhone, maskResidentId, parseResidentId } from './resident-id';
 import { idHash } from './id-hash';
 
 const today = new Date('2026-11-27T00:00:00Z');
@@ -49,5 +49,14 @@ describe('GB 11643 resident ID numbers', () => {
     expect(idHash('11010519491231002x', key)).toBe(idHash('11010519491231002X', key));
     expect(idHash('11010519491231002X', key)).not.toBe(idHash('11010519491231002X', 'j'.repeat(32)));
     expect(idHash('11010519491231002X', key)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('maskName', () => {
+  it('keeps only the first and last character', () => {
+    expect(maskName('王秀英')).toBe('王*英');
+    expect(maskName('李芳')).toBe('李*');
+    expect(maskName('欧阳秀兰')).toBe('欧**兰');
+    expect(maskName('Z')).toBe('Z');
   });
 });

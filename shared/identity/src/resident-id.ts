@@ -132,3 +132,11 @@ export function makeResidentId(division: string, birthDate: string, sequence: nu
   if (!/^[0-9]{17}$/.test(body)) throw new Error('bad parts');
   return body + mod11_2(body);
 }
+
+/** 王秀英 → 王*英, 李芳 → 李*, 欧阳秀兰 → 欧**兰: the first and (for 3+ characters) the last character. */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  if (chars.length <= 1) return chars.join('');
+  if (chars.length === 2) return `${chars[0]}*`;
+  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}

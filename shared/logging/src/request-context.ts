@@ -10,6 +10,8 @@ export interface RequestContext {
   readonly province?: string;
   /** W3C trace context header value, when one came in. */
   readonly traceparent?: string;
+  /** What started the work: an HTTP request or a consumed event (metrics tell them apart). */
+  readonly origin?: 'http' | 'event';
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -1,6 +1,7 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Component } from '@creditbank/kernel';
-import type { Logger } from '@creditbank/logging';
+import { currentContext, type Logger } from '@creditbank/logging';
+import { Counter, type Registry } from 'prom-client';
 
 export interface MongoOptions {
   uri: string;
@@ -8,7 +9,11 @@ export interface MongoOptions {
   poolSize?: number;
   appName?: string;
   logger: Logger;
+  /** Count every database command by collection and command (no N+1 is visible in this metric). */
+  registry?: Registry;
 }
+
+const READ_WRITE_COMMANDS = new Set(['find', 'aggregate', 'count', 'distinct', 'insert', 'update', 'delete', 'findAndModify', 'getMore']);
 
 export interface MongoComponent extends Component {
   /** The service's own connection (one database per service). Models are bound to it. */
@@ -40,7 +45,27 @@ export function createMongo(options: MongoOptions): MongoComponent {
         heartbeatFrequencyMS: 5_000,
         appName: options.appName,
         retryWrites: true,
+        monitorCommands: !!options.registry,
       });
+      if (options.registry) {
+        const commands =
+          (options.registry.getSingleMetric('creditbank_db_commands_total') as Counter<'collection' | 'command' | 'origin'> | undefined) ??
+          new Counter({
+            name: 'creditbank_db_commands_total',
+            help: 'Database commands by collection, command and origin (http request, consumed event, background work)',
+            labelNames: ['collection', 'command', 'origin'],
+            registers: [options.registry],
+          });
+        connection.getClient().on('commandStarted', (e: { commandName: string; command: Record<string, unknown> }) => {
+          if (!READ_WRITE_COMMANDS.has(e.commandName)) return;
+          const target = e.command[e.commandName];
+          commands.inc({
+            command: e.commandName,
+            collection: typeof target === 'string' ? target : String(e.command['collection'] ?? 'unknown'),
+            origin: currentContext()?.origin ?? 'background',
+          });
+        });
+      }
       for (const model of Object.values(connection.models)) {
         await model.createIndexes();
       }
@@ -64,9 +89,14 @@ export function createMongo(options: MongoOptions): MongoComponent {
   };
 }
 
-/** Duplicate key (unique index) violation. */
+/**
+ * Duplicate key (unique index) violation. MongoDB reports code 11000; FerretDB v1 (SQLite) reports a
+ * unique-index violation on an update as code 1 with SQLite's "UNIQUE constraint failed" message.
+ */
 export function isDuplicateKeyError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === 11000 || (code === 1 && typeof message === 'string' && message.includes('UNIQUE constraint failed'));
 }
 
 /** Errors worth retrying later rather than treating the input as bad: the database is unreachable. */

@@ -36,3 +36,16 @@ it('evaluates a conditional update and applies it as one step', async () => {
   expect(results.reduce((n, r) => n + r.modifiedCount, 0)).toBe(10);
   expect((await col.findOne({ _id: 's' }))?.stock).toBe(0);
 });
+
+// FerretDB 1.24 held one pooled SQLite connection per update statement until the whole command
+// returned, so a bulk write of 100+ updates waited forever (patched in deploy/local; see its README).
+it('applies a bulk write of 300 updates of existing documents', async () => {
+  const col = client.db(ns.dbName('atomicity')).collection<{ _id: string; v: number }>('bulk');
+  await col.insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: `d${i}`, v: 0 })));
+  const result = await col.bulkWrite(
+    Array.from({ length: 300 }, (_, i) => ({ updateOne: { filter: { _id: `d${i}` }, update: { $set: { v: i + 1 } }, upsert: true } })),
+    { ordered: false },
+  );
+  expect(result.modifiedCount).toBe(300);
+  expect((await col.findOne({ _id: 'd299' }))?.v).toBe(300);
+}, 30_000);

@@ -10,7 +10,10 @@ describe('error messages carry no submitted values', () => {
       'Variable "$input" got invalid value 11010519491231002 at "input.idNumber"; String cannot represent a non string value: 11010519491231002',
       'Variable "$input" got an invalid value at "input.idNumber"; String cannot represent a non string value.',
     ],
-    ['Variable "$i" got invalid value "13800138000"; Expected type "Int". Int cannot represent non-integer value', 'Variable "$i" got an invalid value'],
+    [
+      'Variable "$i" got invalid value "13800138000"; Expected type "Int". Int cannot represent non-integer value',
+      'Variable "$i" got an invalid value',
+    ],
     ['Expected value of type "Int!", found "13800138000".', 'Expected value of type "Int!".'],
     ['Cannot query field "x" on type "Query".', 'Cannot query field "x" on type "Query".'],
   ])('%s', (input, expected) => {
@@ -18,6 +21,8 @@ describe('error messages carry no submitted values', () => {
   });
 
   it('drops suggestions', () => {
-    expect(withoutSuggestions('Cannot query field "serviceNod" on type "Query". Did you mean "serviceNode"?')).toBe('Cannot query field "serviceNod" on type "Query".');
+    expect(withoutSuggestions('Cannot query field "serviceNod" on type "Query". Did you mean "serviceNode"?')).toBe(
+      'Cannot query field "serviceNod" on type "Query".',
+    );
   });
 });

@@ -32,7 +32,12 @@ export function authenticate(verifier: TokenVerifier) {
     req.requestId = requestId;
     if (traceparent) req.traceparent = traceparent;
     runWithContext(
-      { requestId, ...(caller.kind === 'user' ? { province: caller.province } : {}), ...(traceparent ? { traceparent } : {}) },
+      {
+        requestId,
+        origin: 'http',
+        ...(caller.kind === 'user' ? { province: caller.province } : {}),
+        ...(traceparent ? { traceparent } : {}),
+      },
       () => next(),
     );
   };

@@ -65,11 +65,18 @@ const disabledRelay: OutboxRelay = {
 };
 
 /** TLS and SASL settings of the Kafka client from the environment (none locally). */
-export function kafkaSecurity(env: Pick<BaseServiceEnv, 'KAFKA_SSL' | 'KAFKA_SSL_CA_FILE' | 'KAFKA_SASL_MECHANISM' | 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD'>): Partial<KafkaConfig> {
+export function kafkaSecurity(
+  env: Pick<BaseServiceEnv, 'KAFKA_SSL' | 'KAFKA_SSL_CA_FILE' | 'KAFKA_SASL_MECHANISM' | 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD'>,
+): Partial<KafkaConfig> {
   const extra: Partial<KafkaConfig> = {};
-  if (env.KAFKA_SSL) extra.ssl = env.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(env.KAFKA_SSL_CA_FILE, 'utf8')], rejectUnauthorized: true } : true;
+  if (env.KAFKA_SSL)
+    extra.ssl = env.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(env.KAFKA_SSL_CA_FILE, 'utf8')], rejectUnauthorized: true } : true;
   if (env.KAFKA_SASL_MECHANISM && env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD) {
-    extra.sasl = { mechanism: env.KAFKA_SASL_MECHANISM, username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD } as KafkaConfig['sasl'];
+    extra.sasl = {
+      mechanism: env.KAFKA_SASL_MECHANISM,
+      username: env.KAFKA_SASL_USERNAME,
+      password: env.KAFKA_SASL_PASSWORD,
+    } as KafkaConfig['sasl'];
   }
   return extra;
 }
@@ -78,7 +85,14 @@ export function createServiceKit(service: ServiceName, env: BaseServiceEnv): Ser
   const logger = createLogger({ service, level: env.LOG_LEVEL });
   const metrics = createMetricsRegistry(service);
   const eventMetrics = createEventMetrics(metrics.registry);
-  const mongo = createMongo({ uri: env.MONGODB_URI, dbName: env.MONGODB_DB, poolSize: env.MONGODB_POOL_SIZE, appName: service, logger });
+  const mongo = createMongo({
+    uri: env.MONGODB_URI,
+    dbName: env.MONGODB_DB,
+    poolSize: env.MONGODB_POOL_SIZE,
+    appName: service,
+    logger,
+    registry: metrics.registry,
+  });
   const kafka = createKafkaClient({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, logger, extra: kafkaSecurity(env) });
   const publisher = createKafkaPublisher(kafka, { topicPrefix: env.KAFKA_TOPIC_PREFIX });
   const outboxSignal = createOutboxSignal();

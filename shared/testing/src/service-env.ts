@@ -1,7 +1,7 @@
 import { testInfra } from './infra';
 import type { TestNamespace } from './namespace';
 import { randomBytes } from 'node:crypto';
-import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, testJwks, testSigningKeyEnv } from './tokens';
+import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, testCertificateKeyEnv, testJwks, testSigningKeyEnv } from './tokens';
 
 /** Per test process: keys for personal data and the ID hash (never the development defaults). */
 const PII_KEYS = JSON.stringify({ t1: randomBytes(32).toString('base64') });
@@ -27,6 +27,8 @@ export function serviceTestEnv(ns: TestNamespace, service: string, extra: Record
     JWT_AUDIENCE: TEST_JWT_AUDIENCE,
     JWT_JWKS: testJwks(),
     ...testSigningKeyEnv(),
+    ...testCertificateKeyEnv(),
+    ...(process.env['CERT_FONT_FILE'] ? { CERT_FONT_FILE: process.env['CERT_FONT_FILE'] } : {}),
     PII_KEYS,
     PII_ACTIVE_KID: 't1',
     ID_HASH_KEY,

@@ -25,6 +25,17 @@ export function testSigningKey() {
   return key;
 }
 
+/** A separate key for outcome certificates, as the outcome service reads it. */
+const certificateKey = generateSigningKey('test-cert-1');
+
+export function testCertificateKeyEnv(): { CERT_SIGNING_KEY: string; CERT_SIGNING_KID: string; CERT_JWKS: string } {
+  return {
+    CERT_SIGNING_KEY: certificateKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    CERT_SIGNING_KID: certificateKey.kid,
+    CERT_JWKS: JSON.stringify(toJwks([certificateKey.publicJwk])),
+  };
+}
+
 /** The signing key as the account service reads it (PEM) and its kid. */
 export function testSigningKeyEnv(): { JWT_PRIVATE_KEY: string; JWT_SIGNING_KID: string } {
   return { JWT_PRIVATE_KEY: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), JWT_SIGNING_KID: key.kid };

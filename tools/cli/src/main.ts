@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { tailEvents } from './commands/events-tail.command';
 import { replayDlq } from './commands/replay-dlq.command';
+import { importOutcomesCsv } from './commands/import.command';
+import { SingleBar, Presets } from 'cli-progress';
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -49,6 +51,56 @@ export function program(write: (s: string) => void = (s) => process.stdout.write
       const r = await replayDlq(topic, { ...global, ...opts }, write);
       write(`${opts.dryRun ? 'would replay' : 'replayed'} ${r.replayed}, skipped ${r.skipped}`);
     });
+
+  root
+    .command('import')
+    .description('import learning outcomes from a CSV file (institution admins; columns = the import data standard)')
+    .argument('<file>', 'CSV file: UTF-8 (with or without BOM) or GB18030 (--encoding gb18030)')
+    .option('--url <url>', 'GraphQL endpoint', process.env['CREDITBANK_URL'] ?? 'http://localhost:4000/graphql')
+    .option('--token <token>', 'an INSTITUTION_ADMIN token (default: $CREDITBANK_TOKEN)')
+    .option('--batch-size <n>', 'rows per request (1–5000)', positiveInt, 1000)
+    .option('--encoding <encoding>', 'utf8 or gb18030', 'utf8')
+    .option('--no-resume', 'start from the first row even if an earlier run was interrupted')
+    .option('--report <file>', 'where to write rejected rows (default: <file>.rejected.csv)')
+    .action(
+      async (
+        file: string,
+        opts: { url: string; token?: string; batchSize: number; encoding: string; resume: boolean; report?: string },
+      ) => {
+        const token = opts.token ?? process.env['CREDITBANK_TOKEN'];
+        if (!token) throw new InvalidArgumentError('a token is required (--token or $CREDITBANK_TOKEN)');
+        if (opts.encoding !== 'utf8' && opts.encoding !== 'gb18030') throw new InvalidArgumentError('encoding must be utf8 or gb18030');
+        const bar = process.stderr.isTTY
+          ? new SingleBar(
+              { format: ' {bar} {percentage}% | {rows} rows | {rate} rows/s | ETA {eta_formatted}', hideCursor: true },
+              Presets.shades_classic,
+            )
+          : null;
+        const started = Date.now();
+        bar?.start(100, 0, { rows: 0, rate: 0 });
+        const summary = await importOutcomesCsv(file, {
+          url: opts.url,
+          token,
+          batchSize: opts.batchSize,
+          encoding: opts.encoding,
+          resume: opts.resume,
+          reportFile: opts.report ?? `${file}.rejected.csv`,
+          stateFile: `${file}.import-state.json`,
+          onProgress: ({ bytes, totalBytes, rows }) => {
+            const rate = Math.round(rows / Math.max(0.001, (Date.now() - started) / 1000));
+            if (bar) bar.update(Math.floor((100 * bytes) / Math.max(1, totalBytes)), { rows, rate });
+            else write(`${rows} rows sent (${rate} rows/s)`);
+          },
+        });
+        bar?.update(100);
+        bar?.stop();
+        write(
+          `imported ${file}: ${summary.accepted} accepted, ${summary.duplicates} duplicates, ${summary.rejected} rejected, ${summary.unreadable} unreadable lines` +
+            `${summary.skippedBatches ? ` (resumed after ${summary.skippedBatches} batches)` : ''}; rejected rows in ${opts.report ?? `${file}.rejected.csv`}`,
+        );
+        if (summary.rejected + summary.unreadable > 0) process.exitCode = 3;
+      },
+    );
 
   return root;
 }

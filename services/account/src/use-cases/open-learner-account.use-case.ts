@@ -1,6 +1,6 @@
 import { LearnerAccountOpened, createEvent } from '@creditbank/contracts';
 import { ConflictError, ForbiddenError, makeAccountNo, type CommandContext } from '@creditbank/kernel';
-import { maskPhone, maskResidentId, parseResidentId } from '@creditbank/identity';
+import { maskName, maskPhone, maskResidentId, parseResidentId } from '@creditbank/identity';
 import type { Learner } from '../domain/learner';
 import { optionalPhone, optionalText, requireDivision, requireName, requireText } from '../domain/learner-input';
 import { actorOf, learnerFacts, metaOf } from './event-meta';
@@ -77,7 +77,7 @@ export async function openLearnerAccount(
   };
   const event = createEvent(
     LearnerAccountOpened,
-    { ...learnerFacts({ ...record }), status: 'ACTIVE', openedAt: ctx.now.toISOString() },
+    { ...learnerFacts({ ...record }), status: 'ACTIVE', openedAt: ctx.now.toISOString(), nameMasked: maskName(name) },
     metaOf(ctx, record.province),
   );
   const stored = await deps.learners.insert(record, [event]);

@@ -1,6 +1,6 @@
 import { LearnerAccountOpened, createEvent } from '@creditbank/contracts';
 import { BadInputError, ConflictError, makeAccountNo, type CommandContext } from '@creditbank/kernel';
-import { maskPhone, maskResidentId, parseResidentId } from '@creditbank/identity';
+import { maskName, maskPhone, maskResidentId, parseResidentId } from '@creditbank/identity';
 import type { Learner } from '../domain/learner';
 import { optionalText, requireDivision, requireName, requirePhone } from '../domain/learner-input';
 import { checkPassword } from '../domain/staff-user';
@@ -99,7 +99,7 @@ export async function registerLearnerOnline(deps: RegisterLearnerDeps, ctx: Comm
   };
   const event = createEvent(
     LearnerAccountOpened,
-    { ...learnerFacts(record), status, openedAt: ctx.now.toISOString() },
+    { ...learnerFacts(record), status, openedAt: ctx.now.toISOString(), nameMasked: maskName(name) },
     metaOf(ctx, province),
   );
   const stored = await deps.learners.insert(record, [event]);

@@ -1,9 +1,15 @@
 import { LearnerAccountOpened } from '@creditbank/contracts';
 import { on } from '@creditbank/events';
-import type { LearnerOriginStore } from '../use-cases/ports';
-import { recordLearnerOrigin } from '../use-cases/record-learner-origin.use-case';
+import type { LearnerStore } from '../use-cases/ports';
+import { recordAccountOpened } from '../use-cases/record-learner.use-case';
 
-export const learnerAccountOpenedHandler = (origins: LearnerOriginStore) =>
+export const learnerAccountOpenedHandler = (learners: LearnerStore) =>
   on(LearnerAccountOpened, (event) =>
-    recordLearnerOrigin(origins, { accountNo: event.data.accountNo, province: event.data.province, nodeId: event.data.nodeId }),
+    recordAccountOpened(learners, {
+      accountNo: event.data.accountNo,
+      province: event.data.province,
+      nodeId: event.data.nodeId,
+      status: event.data.status,
+      openedAt: new Date(event.data.openedAt),
+    }),
   );

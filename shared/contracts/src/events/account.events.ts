@@ -54,12 +54,23 @@ export const LearnerAccountOpened = defineEvent({
   description:
     'A lifelong learning account was opened: at an intake point (ACTIVE at once) or online (ACTIVE when the real-name check matched, else PENDING_VERIFICATION until it is decided). Link outcomes by idHash only once the account is ACTIVE.',
   data: Type.Object(
-    { ...learnerFacts, status: Type.Union([Type.Literal('PENDING_VERIFICATION'), Type.Literal('ACTIVE')]), openedAt: Timestamp },
+    {
+      ...learnerFacts,
+      status: Type.Union([Type.Literal('PENDING_VERIFICATION'), Type.Literal('ACTIVE')]),
+      openedAt: Timestamp,
+      nameMasked: Type.Optional(
+        Type.String({
+          minLength: 1,
+          maxLength: 20,
+          description: 'The name masked for display on certificates (王*英): first and last character only, never the name',
+        }),
+      ),
+    },
     { additionalProperties: false },
   ),
   key: (d) => d.accountNo,
   subject: (d) => `learner/${d.accountNo}`,
-  example: { ...exampleFacts, status: 'ACTIVE', openedAt: '2026-11-27T08:00:00.000Z' },
+  example: { ...exampleFacts, status: 'ACTIVE', openedAt: '2026-11-27T08:00:00.000Z', nameMasked: '王*英' },
 });
 
 export const LearnerIdentityVerified = defineEvent({

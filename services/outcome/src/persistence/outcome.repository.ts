@@ -1,0 +1,284 @@
+import { Schema, isDuplicateKeyError, type Connection } from '@creditbank/mongo';
+import { OUTBOX_HIDDEN, newOutboxWrite, outboxOnInsert, outboxSchemaFields, withOutbox, type OutboxSignal } from '@creditbank/events';
+import { importedOutcomeId, type LearningOutcome, type Recognition } from '../domain/outcome';
+import type { CreditHistoryRow, NewOutcome, OutcomeAccess, OutcomeStore } from '../use-cases/ports';
+
+export const OUTCOMES_COLLECTION = 'outcomes';
+export const CREDIT_TALLIES_COLLECTION = 'credit_tallies';
+
+type OutcomeDoc = Omit<NewOutcome, 'id'> & { _id: string };
+
+const recognitionSchema = new Schema<Recognition>(
+  {
+    credits: Number,
+    points: Number,
+    creditStandardVersion: Number,
+    catalogItemVersion: Number,
+    rule: { type: String, default: null },
+    explanation: String,
+    capKeys: [String],
+    year: Number,
+    by: String,
+    at: Date,
+  },
+  { _id: false },
+);
+
+const outcomeSchema = new Schema<OutcomeDoc>(
+  {
+    _id: { type: String, required: true },
+    province: { type: String, required: true },
+    accountNo: { type: String, default: null },
+    idHash: { type: String, required: true },
+    learnerNameMasked: { type: String, default: null },
+    institutionCode: { type: String, default: null },
+    source: { type: String, required: true },
+    type: { type: String, required: true },
+    catalogItemCode: { type: String, required: true },
+    catalogItemVersion: { type: Number, default: null },
+    title: { type: String, required: true },
+    hours: { type: Number, default: null },
+    credits: { type: Number, default: null },
+    score: { type: Number, default: null },
+    achievedAt: { type: String, required: true },
+    year: { type: Number, required: true },
+    certificateNo: { type: String, default: null },
+    evidence: { type: [String], default: [] },
+    externalRef: { type: String, default: null },
+    batchId: { type: String, default: null },
+    status: { type: String, required: true },
+    statusReason: { type: String, default: null },
+    recognition: { type: recognitionSchema, default: null },
+    depositedAt: { type: Date, required: true },
+    depositedBy: { type: String, required: true },
+    nodeId: { type: String, default: null },
+    version: { type: Number, required: true },
+    importKey: { type: String, required: true },
+    contentHash: { type: String, default: null },
+    ...outboxSchemaFields,
+  },
+  { collection: OUTCOMES_COLLECTION, versionKey: false, minimize: false },
+);
+// One deposit per (institution, externalRef); other deposits use their own id as the key.
+outcomeSchema.index({ importKey: 1 }, { unique: true });
+outcomeSchema.index({ accountNo: 1, _id: 1 });
+outcomeSchema.index({ accountNo: 1, year: 1, status: 1 });
+outcomeSchema.index({ idHash: 1, status: 1 });
+outcomeSchema.index({ province: 1, status: 1, _id: 1 });
+outcomeSchema.index({ institutionCode: 1, _id: 1 });
+
+const READ = { ...OUTBOX_HIDDEN, importKey: 0, contentHash: 0 } as const;
+
+/**
+ * Credit tallies: per learner, the recognised outcomes as the annual and per-item caps see them
+ * (`entries.<outcomeId>`), read by `_id` when a batch is decided instead of aggregating the outcomes.
+ * Kept in the conservative direction without transactions: an entry is written before the outcome
+ * is stored as recognised and removed after it stops being recognised, so a crash in between can only
+ * over-count a cap (never grant credits beyond it). Entries are keyed by outcome id: writing one twice
+ * changes nothing.
+ */
+interface TallyEntry {
+  y: number;
+  k: string[];
+  c: string;
+  n: number;
+}
+type TallyDoc = { _id: string; entries: Record<string, TallyEntry> };
+const tallySchema = new Schema<TallyDoc>(
+  { _id: { type: String, required: true }, entries: { type: Schema.Types.Mixed, default: {} } },
+  { collection: CREDIT_TALLIES_COLLECTION, versionKey: false, minimize: false },
+);
+
+function tallyOf(o: {
+  accountNo: string | null;
+  catalogItemCode: string;
+  status: string;
+  recognition: Recognition | null;
+}): TallyEntry | null {
+  if (o.status !== 'RECOGNIZED' || !o.recognition || !o.accountNo) return null;
+  return { y: o.recognition.year, k: [...(o.recognition.capKeys ?? [])], c: o.catalogItemCode, n: o.recognition.credits };
+}
+
+const toOutcome = (d: OutcomeDoc): LearningOutcome => ({
+  id: d._id,
+  province: d.province,
+  accountNo: d.accountNo ?? null,
+  idHash: d.idHash,
+  learnerNameMasked: d.learnerNameMasked ?? null,
+  institutionCode: d.institutionCode ?? null,
+  source: d.source,
+  type: d.type,
+  catalogItemCode: d.catalogItemCode,
+  catalogItemVersion: d.catalogItemVersion ?? null,
+  title: d.title,
+  hours: d.hours ?? null,
+  credits: d.credits ?? null,
+  score: d.score ?? null,
+  achievedAt: d.achievedAt,
+  year: d.year,
+  certificateNo: d.certificateNo ?? null,
+  evidence: d.evidence ?? [],
+  externalRef: d.externalRef ?? null,
+  batchId: d.batchId ?? null,
+  status: d.status,
+  statusReason: d.statusReason ?? null,
+  recognition: d.recognition ?? null,
+  depositedAt: d.depositedAt,
+  depositedBy: d.depositedBy,
+  nodeId: d.nodeId ?? null,
+  version: d.version,
+});
+
+function accessFilter(access: OutcomeAccess): Record<string, unknown> {
+  switch (access.kind) {
+    case 'all':
+      return {};
+    case 'province':
+      return { province: access.province };
+    case 'learner':
+      return { accountNo: access.accountNo };
+    case 'institution':
+      return { institutionCode: access.institutionCode };
+  }
+}
+
+export function createOutcomeRepository(connection: Connection, signal: OutboxSignal): OutcomeStore {
+  const outcomes = connection.model<OutcomeDoc>('Outcome', outcomeSchema);
+  const tallies = connection.model<TallyDoc>('CreditTally', tallySchema);
+  const raw = () => outcomes.collection;
+  const hint = (ids: readonly string[]) => signal.notify({ collection: OUTCOMES_COLLECTION, ids });
+
+  async function writeTallies(ops: Array<{ accountNo: string; update: Record<string, unknown> }>): Promise<void> {
+    if (ops.length === 0) return;
+    const run = (list: typeof ops) =>
+      tallies.collection.bulkWrite(
+        // The driver's types assume ObjectId keys; tallies are keyed by accountNo.
+        list.map(({ accountNo, update }) => ({ updateOne: { filter: { _id: accountNo }, update, upsert: true } })) as never,
+        { ordered: false },
+      );
+    try {
+      await run(ops);
+    } catch (error) {
+      // Two writers creating the same learner's tally at once: one insert loses; it is an update now.
+      const writeErrors = (error as { writeErrors?: Array<{ index: number; code?: number; errmsg?: string }> }).writeErrors;
+      if (
+        !writeErrors ||
+        writeErrors.length === 0 ||
+        !writeErrors.every((e) => isDuplicateKeyError({ code: e.code, message: e.errmsg ?? '' }))
+      ) {
+        throw error;
+      }
+      await run(writeErrors.map((e) => ops[e.index]!));
+    }
+  }
+  const addTallies = (
+    list: ReadonlyArray<{ id: string; accountNo: string | null; catalogItemCode: string; status: string; recognition: Recognition | null }>,
+  ) => {
+    const byAccount = new Map<string, Record<string, TallyEntry>>();
+    for (const o of list) {
+      const entry = tallyOf(o);
+      if (!entry) continue;
+      const set = byAccount.get(o.accountNo!) ?? {};
+      set[`entries.${o.id}`] = entry;
+      byAccount.set(o.accountNo!, set);
+    }
+    return writeTallies([...byAccount].map(([accountNo, set]) => ({ accountNo, update: { $set: set } })));
+  };
+  const removeTally = (accountNo: string, id: string) => writeTallies([{ accountNo, update: { $unset: { [`entries.${id}`]: '' } } }]);
+
+  return {
+    async insertMany(list, eventsOf) {
+      // One write token for the whole batch: the relay clears it with one statement.
+      const write = newOutboxWrite();
+      const docs = list.map(({ id, ...rest }) => ({ _id: id, ...rest, ...outboxOnInsert(eventsOf({ id, ...rest }), write) }));
+      const duplicateKeys = new Set<string>();
+      await addTallies(list);
+      try {
+        await raw().insertMany(docs as never[], { ordered: false });
+      } catch (error) {
+        const writeErrors = (error as { writeErrors?: Array<{ code?: number; err?: { op?: { importKey?: string } }; index?: number }> })
+          .writeErrors;
+        if (!writeErrors) throw error;
+        for (const e of writeErrors) {
+          if (e.code !== 11000) throw error;
+          const doc = docs[e.index ?? -1];
+          if (doc) duplicateKeys.add(doc.importKey);
+        }
+      }
+      hint(docs.map((d) => d._id));
+      return { duplicateKeys };
+    },
+
+    async findByIds(access, ids) {
+      return (await outcomes.find({ ...accessFilter(access), _id: { $in: [...ids] } }, READ).lean<OutcomeDoc[]>()).map(toOutcome);
+    },
+
+    async findImported(institutionCode, externalRefs) {
+      if (externalRefs.length === 0) return [];
+      const docs = await outcomes
+        .find(
+          { _id: { $in: externalRefs.map((r) => importedOutcomeId(institutionCode, r)) } },
+          { externalRef: 1, contentHash: 1, institutionCode: 1 },
+        )
+        .lean<Array<{ _id: string; externalRef: string; contentHash: string | null; institutionCode: string | null }>>();
+      return docs.map((d) => ({ externalRef: d.externalRef, contentHash: d.contentHash ?? null, id: d._id }));
+    },
+
+    async list(access, f, page) {
+      const filter: Record<string, unknown> = { ...accessFilter(access) };
+      if (f.accountNo) filter['accountNo'] = f.accountNo;
+      if (f.institutionCode) filter['institutionCode'] = f.institutionCode;
+      if (f.type) filter['type'] = f.type;
+      if (f.status) filter['status'] = f.status;
+      if (f.year) filter['year'] = f.year;
+      const [rows, total] = await Promise.all([
+        outcomes
+          .find(page.after ? { ...filter, _id: { $gt: page.after } } : filter, READ)
+          .sort({ _id: 1 })
+          .limit(page.limit + 1)
+          .lean<OutcomeDoc[]>(),
+        outcomes.countDocuments(filter),
+      ]);
+      return { rows: rows.map(toOutcome), total };
+    },
+
+    async ofLearner(accountNo) {
+      return (await outcomes.find({ accountNo }, READ).sort({ achievedAt: -1, _id: 1 }).limit(5000).lean<OutcomeDoc[]>()).map(toOutcome);
+    },
+
+    async update(id, version, from, change) {
+      const before = await outcomes.findOne({ _id: id, version, status: { $in: [...from] } }, READ).lean<OutcomeDoc>();
+      if (!before) return null;
+      const after = { ...toOutcome(before), ...change.set };
+      const counted = tallyOf(after);
+      if (counted) await addTallies([after]);
+      const update = withOutbox({ $set: { ...change.set }, $inc: { version: 1 } }, change.events);
+      const result = await outcomes.updateOne({ _id: id, version, status: { $in: [...from] } }, update);
+      if (result.modifiedCount !== 1) {
+        // Lost a race: the tally entry is ours only if the outcome was not counted before.
+        if (counted && !tallyOf(toOutcome(before))) await removeTally(after.accountNo!, id);
+        return null;
+      }
+      if (!counted && tallyOf(toOutcome(before))) await removeTally(before.accountNo!, id);
+      if (change.events.length) hint([id]);
+      const doc = await outcomes.findById(id, READ).lean<OutcomeDoc>();
+      return doc ? toOutcome(doc) : null;
+    },
+
+    async unclaimedOf(idHash) {
+      return (await outcomes.find({ idHash, status: 'UNCLAIMED' }, READ).lean<OutcomeDoc[]>()).map(toOutcome);
+    },
+
+    async creditHistory(accountNos, years, codes) {
+      if (accountNos.length === 0 || (years.length === 0 && codes.length === 0)) return [];
+      const wantYears = new Set(years);
+      const wantCodes = new Set(codes);
+      const docs = await tallies.find({ _id: { $in: [...new Set(accountNos)] } }).lean<TallyDoc[]>();
+      return docs.flatMap((d) =>
+        Object.values(d.entries ?? {})
+          .filter((e) => wantYears.has(e.y) || wantCodes.has(e.c))
+          .map((e): CreditHistoryRow => ({ accountNo: d._id, year: e.y, capKeys: e.k, catalogItemCode: e.c, credits: e.n })),
+      );
+    },
+  };
+}

@@ -1,0 +1,222 @@
+import { ImportBatchCompleted, OutcomeDeposited, OutcomeRecognized } from '@creditbank/contracts';
+import { makeResidentId } from '@creditbank/identity';
+import { eventually, tokens } from '@creditbank/testing';
+import {
+  IMPORT,
+  INSTITUTION,
+  OTHER_INSTITUTION,
+  accountOpened,
+  accredited,
+  institution,
+  item,
+  standard,
+  startOutcome,
+  type OutcomeHarness,
+} from './harness';
+
+let h: OutcomeHarness;
+const admin = () => tokens.institutionAdmin(INSTITUTION, '33');
+let seq = 1;
+const person = () => {
+  const n = seq++;
+  return makeResidentId('330106', `19${50 + (n % 40)}-0${(n % 9) + 1}-1${n % 10}`, n % 1000);
+};
+
+const row = (overrides: Record<string, unknown> = {}) => ({
+  externalRef: `ref-${seq}-${Math.random().toString(36).slice(2, 8)}`,
+  idNumber: person(),
+  name: '王秀英',
+  type: 'VOCATIONAL',
+  catalogItemCode: 'VSC-ELEC-G4',
+  title: '电工（四级）职业技能等级证书',
+  hours: 300,
+  score: 88,
+  achievedAt: '2026-06-30',
+  certificateNo: 'ZJ2026-0001',
+  ...overrides,
+});
+
+type Batch = {
+  id: string;
+  rows: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  errors: Array<{ row: number; field: string; code: string; message: string }>;
+};
+
+beforeAll(async () => {
+  h = await startOutcome();
+  await h.feed([
+    item('VSC-ELEC-G4'),
+    item('VSC-COOK-G5', { level: 1 }),
+    item('CE-TEA-101', { type: 'NON_ACADEMIC', subtype: 'COMMUNITY_EDUCATION', level: null, track: null, hours: 36, standardCredits: 2 }),
+    item('ACAD-MATH-101', { type: 'ACADEMIC', subtype: 'ACADEMIC_COURSE', level: null, track: null }),
+    item('VSC-OLD-G5', { level: 1 }),
+    standard(1),
+    institution(),
+    institution(OTHER_INSTITUTION, '未获资质的培训学校'),
+    accredited(),
+  ]);
+  // Retire one item: rows naming it are refused.
+  const { CatalogItemRetired, createEvent } = await import('@creditbank/contracts');
+  await h.feed([
+    createEvent(
+      CatalogItemRetired,
+      {
+        code: 'VSC-OLD-G5',
+        version: 1,
+        scope: 'NATIONAL',
+        province: null,
+        reason: '停止认定',
+        retiredAt: new Date().toISOString(),
+        retiredBy: 'seed',
+      },
+      { province: '10', source: '/creditbank/standards' },
+    ),
+  ]);
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+async function importRows(rows: unknown[], ref = `b-${Math.random().toString(36).slice(2)}`, token = admin()) {
+  return h.gql<{ importOutcomes: Batch }>(IMPORT, { ref, rows }, token);
+}
+
+it('recognises rows of learners with an account, keeps the others unclaimed, and publishes the events', async () => {
+  const known = person();
+  const opened = accountOpened(h.hashOf(known));
+  await h.feed([opened]);
+  const rows = [row({ idNumber: known }), row({ idNumber: known, catalogItemCode: 'CE-TEA-101', type: 'NON_ACADEMIC', hours: 40 }), row()];
+  const r = await importRows(rows);
+  expect(r.errors).toBeUndefined();
+  expect(r.data!.importOutcomes).toMatchObject({ rows: 3, accepted: 3, duplicates: 0, rejected: 0, errors: [] });
+  const docs = await h.db.collection('outcomes').find({ batchId: r.data!.importOutcomes.id }).toArray();
+  const byRef = new Map(docs.map((d) => [d['externalRef'], d]));
+  expect(byRef.get(rows[0]!.externalRef)).toMatchObject({
+    status: 'RECOGNIZED',
+    accountNo: opened.event.data.accountNo,
+    recognition: { credits: 6, points: 600, creditStandardVersion: 1, catalogItemVersion: 1 },
+  });
+  // 40 h at 18 h per credit, rounded down to 0.5: 2 credits.
+  expect(byRef.get(rows[1]!.externalRef)).toMatchObject({ status: 'RECOGNIZED', recognition: { credits: 2 } });
+  expect(byRef.get(rows[2]!.externalRef)).toMatchObject({ status: 'UNCLAIMED', accountNo: null });
+  // No raw ID numbers or names stored.
+  expect(JSON.stringify(docs)).not.toContain(known);
+  expect(JSON.stringify(docs)).not.toContain('王秀英');
+  await eventually(() => {
+    expect(
+      h.tap.events(OutcomeDeposited.type).filter((e) => (e.data as { batchId: string }).batchId === r.data!.importOutcomes.id),
+    ).toHaveLength(3);
+    expect(
+      h.tap.events(OutcomeRecognized.type).filter((e) => (e.data as { accountNo: string }).accountNo === opened.event.data.accountNo),
+    ).toHaveLength(2);
+    expect(h.tap.events(ImportBatchCompleted.type).some((e) => (e.data as { batchId: string }).batchId === r.data!.importOutcomes.id)).toBe(
+      true,
+    );
+  });
+  // Unclaimed rows are keyed by the ID hash, claimed ones by the account number.
+  const unclaimed = h.tap.messages.find(
+    (m) => m.event?.type === OutcomeDeposited.type && (m.event.data as { status: string }).status === 'UNCLAIMED',
+  );
+  expect(unclaimed?.key).toMatch(/^[0-9a-f]{64}$/);
+});
+
+it('reports every bad row with row number, field and code, and accepts the good ones', async () => {
+  const valid = person();
+  const wrongCheckDigit = valid.slice(0, 17) + (valid[17] === '1' ? '2' : '1');
+  const rows = [
+    row(),
+    row({ idNumber: wrongCheckDigit }),
+    row({ achievedAt: '2030-01-01' }),
+    row({ type: 'ACADEMIC' }), // the item is VOCATIONAL
+    row({ catalogItemCode: 'NO-SUCH-ITEM' }),
+    row({ catalogItemCode: 'VSC-OLD-G5' }), // retired
+    row({ catalogItemCode: 'ACAD-MATH-101', type: 'ACADEMIC' }), // not accredited for ACADEMIC
+    row({ externalRef: 'dup-in-batch' }),
+    row({ externalRef: 'dup-in-batch' }),
+    row({ title: '' }),
+  ];
+  const r = await importRows(rows);
+  expect(r.errors).toBeUndefined();
+  const b = r.data!.importOutcomes;
+  const codes = b.errors.map((e) => `${e.row}:${e.field}:${e.code}`);
+  expect(b).toMatchObject({ rows: 10, accepted: 2, rejected: 8 });
+  expect(codes).toEqual([
+    '2:idNumber:INVALID_CHECK_DIGIT',
+    '3:achievedAt:INVALID_DATE',
+    '4:type:TYPE_MISMATCH',
+    '5:catalogItemCode:UNKNOWN_CATALOG_ITEM',
+    '6:catalogItemCode:UNKNOWN_CATALOG_ITEM',
+    '7:type:UNACCREDITED_TYPE',
+    '9:externalRef:DUPLICATE_IN_BATCH',
+    '10:title:INVALID_LENGTH',
+  ]);
+  expect(JSON.stringify(b.errors)).not.toContain(wrongCheckDigit);
+});
+
+it('refuses a call whose rows do not fit the input type as a whole, without echoing any value', async () => {
+  const bad = { ...row(), unexpected: 'x' };
+  const r = await importRows([row(), bad]);
+  expect(r.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+  expect(r.errors?.[0]?.message).toBe(
+    'Variable "$rows" got an invalid value at "rows[1]"; Field "unexpected" is not defined by type "OutcomeRowInput".',
+  );
+  expect(JSON.stringify(r)).not.toContain(bad.idNumber);
+});
+
+it('is idempotent by externalRef: a re-sent batch adds nothing, a changed row is a CONFLICT', async () => {
+  const rows = [row(), row(), row()];
+  const first = await importRows(rows, 'same-ref');
+  expect(first.data!.importOutcomes).toMatchObject({ accepted: 3 });
+  const before = await h.db.collection('outcomes').countDocuments();
+  const again = await importRows(rows, 'same-ref');
+  expect(again.data!.importOutcomes).toMatchObject({ accepted: 0, duplicates: 3, rejected: 0 });
+  const changed = await importRows([{ ...rows[0], score: 42 }, rows[1]]);
+  expect(changed.data!.importOutcomes).toMatchObject({
+    accepted: 0,
+    duplicates: 1,
+    rejected: 1,
+    errors: [{ row: 1, field: 'externalRef', code: 'CONFLICT' }],
+  });
+  expect(await h.db.collection('outcomes').countDocuments()).toBe(before);
+});
+
+it('refuses 5,001 rows as a whole with a clear message, storing nothing', async () => {
+  const before = await h.db.collection('outcomes').countDocuments();
+  const rows = Array.from({ length: 5001 }, (_, i) => row({ externalRef: `big-${i}` }));
+  const r = await importRows(rows);
+  expect(r.errors?.[0]).toMatchObject({
+    message: expect.stringMatching(/At most 5000 rows per call \(got 5001\)/) as string,
+    extensions: { code: 'BAD_USER_INPUT', field: 'rows' },
+  });
+  expect(await h.db.collection('outcomes').countDocuments()).toBe(before);
+});
+
+it('lets only accredited institutions import, for their own institution', async () => {
+  const unaccredited = await importRows([row()], 'x', tokens.institutionAdmin(OTHER_INSTITUTION, '33'));
+  expect(unaccredited.errors?.[0]).toMatchObject({
+    message: expect.stringMatching(/not accredited/) as string,
+    extensions: { code: 'FORBIDDEN' },
+  });
+  const operator = await importRows([row()], 'x', tokens.operator('sn-1'));
+  expect(operator.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+  const suspended = accredited(INSTITUTION, { bulkDeposit: false, accreditedAt: new Date().toISOString() });
+  await h.feed([suspended]);
+  const noBulk = await importRows([row()]);
+  expect(noBulk.errors?.[0]).toMatchObject({ message: expect.stringMatching(/bulk/) as string, extensions: { code: 'FORBIDDEN' } });
+  await h.feed([accredited(INSTITUTION, { accreditedAt: new Date(Date.now() + 1000).toISOString() })]);
+  expect((await importRows([row()])).data!.importOutcomes.accepted).toBe(1);
+});
+
+it('reports the batch to the institution and the centre, not to others', async () => {
+  const r = await importRows([row(), row({ idNumber: '1' })]);
+  const id = r.data!.importOutcomes.id;
+  const q = `query($id: ID!) { importBatch(id: $id) { id accepted rejected errors { row field code } } }`;
+  expect((await h.gql<{ importBatch: Batch }>(q, { id }, admin())).data?.importBatch).toMatchObject({ accepted: 1, rejected: 1 });
+  expect((await h.gql<{ importBatch: Batch }>(q, { id }, tokens.centerAdmin('33'))).data?.importBatch?.id).toBe(id);
+  expect((await h.gql<{ importBatch: unknown }>(q, { id }, tokens.institutionAdmin(OTHER_INSTITUTION, '33'))).data?.importBatch).toBeNull();
+  expect((await h.gql<{ importBatch: unknown }>(q, { id }, tokens.centerAdmin('44'))).data?.importBatch).toBeNull();
+});

@@ -2,7 +2,7 @@
 // `npm start`: install if needed → build → local infrastructure up → the six subgraphs and the
 // gateway as processes → demo data → print where to look. Ctrl-C stops everything cleanly.
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,7 +119,14 @@ const DEMO_NODE = { id: 'sn-330106013', name: '文新街道受理点' };
 async function seedReferenceData(common) {
   await Promise.all([
     runNode(join(root, 'services', 'standards', 'dist', 'seed-standards.js'), { ...common, LOG_LEVEL: 'warn' }),
-    runNode(join(root, 'services', 'intake-network', 'dist', 'seed-network.js'), { ...common, LOG_LEVEL: 'warn' }, ['--province', '33']),
+    (async () => {
+      for (const province of ['33', '44']) {
+        await runNode(join(root, 'services', 'intake-network', 'dist', 'seed-network.js'), { ...common, LOG_LEVEL: 'warn' }, [
+          '--province',
+          province,
+        ]);
+      }
+    })(),
   ]);
 }
 
@@ -158,6 +165,9 @@ try {
     ...(cjkFont ? { CERT_FONT_FILE: cjkFont } : {}),
   };
   const accountEnv = { JWT_PRIVATE_KEY_FILE: keys.privateFile, JWT_SIGNING_KID: keys.kid };
+  // Outcome certificates are signed with their own key (published at /.well-known/certificate-keys.json).
+  const certKeys = ensureDevKeys(localDir, 'cert-dev-1');
+  const outcomeEnv = { CERT_SIGNING_KEY_FILE: certKeys.privateFile, CERT_SIGNING_KID: certKeys.kid, CERT_JWKS_FILE: certKeys.jwksFile };
   // Catalogue, credit standards and the intake network; their events go out when the services start.
   await seedReferenceData(common);
   for (const [name, port] of SERVICES) {
@@ -165,6 +175,7 @@ try {
       ...common,
       PORT: String(port),
       ...(name === 'account' ? accountEnv : {}),
+      ...(name === 'outcome' ? outcomeEnv : {}),
     });
   }
   await Promise.all(SERVICES.map(([name, port]) => waitReady(name, `http://127.0.0.1:${port}/readyz`)));
@@ -184,13 +195,132 @@ try {
     BOOTSTRAP_ADMINS: JSON.stringify(DEMO_ADMINS),
   });
   const demo = { nodeId: DEMO_NODE.id };
-
   const url = `http://localhost:${GATEWAY_PORT}/graphql`;
+
+  // The demo world, through the gateway like any client (idempotent: a second start adds nothing).
+  const scale = process.env.DEMO_SCALE ?? '1';
+  console.log(`seeding the demo world (scale ${scale}; the first start takes a few minutes, later ones seconds)…`);
+  const seedStarted = performance.now();
+  const seedOut = await runNode(join(root, 'tools', 'cli', 'bin', 'creditbank.js'), { ...common, LOG_LEVEL: 'warn' }, [
+    'seed',
+    '--json',
+    '--url',
+    url,
+    '--scale',
+    scale,
+    '--key-file',
+    keys.privateFile,
+  ]);
+  const world = JSON.parse(seedOut.trim().split('\n').pop());
+  console.log(
+    `demo world: ${world.learners.opened + world.learners.existing} learners, ${world.institutions.created + world.institutions.existing} institutions, ` +
+      `${world.outcomes.accepted + world.outcomes.duplicates} outcomes (${((performance.now() - seedStarted) / 1000).toFixed(0)} s)`,
+  );
+
   const operator = mint({ sub: 'demo-operator-1', role: 'INTAKE_OPERATOR', prov: '33', node: demo.nodeId });
   const analyst = mint({ sub: 'demo-analyst-33', role: 'ANALYST', prov: '33' });
   const centerAdmin = mint({ sub: 'demo-center-admin-33', role: 'CENTER_ADMIN', prov: '33' });
-  const curl = (token, query, variables) =>
-    `curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer ${token}" \\\n    -d '${JSON.stringify({ query, variables })}'`;
+  const expert = mint({ sub: 'demo-expert-33', role: 'EXPERT', prov: '33' });
+  const platformAdmin = mint({ sub: 'demo-platform-admin', role: 'PLATFORM_ADMIN', prov: '11' });
+  const learner = world.sample.accountNo
+    ? mint({ sub: world.sample.accountNo, role: 'LEARNER', prov: '33', acct: world.sample.accountNo })
+    : null;
+  const institutionAdmin = world.sample.institutionCode
+    ? mint({ sub: 'demo-inst-admin', role: 'INSTITUTION_ADMIN', prov: '33', inst: world.sample.institutionCode })
+    : null;
+  const partner = world.partnerUniversity
+    ? mint({ sub: 'demo-partner', role: 'UNIVERSITY_PARTNER', prov: '33', inst: world.partnerUniversity })
+    : null;
+  writeFileSync(
+    join(localDir, 'demo.json'),
+    `${JSON.stringify({ url, world, tokens: { operator, analyst, centerAdmin, expert, platformAdmin, learner, institutionAdmin, partner } }, null, 2)}\n`,
+  );
+
+  const q = (query, variables) => ({ query, variables });
+  const audiences = [
+    [
+      "Front-end developers (a learner's dashboard; see docs/front-end.md)",
+      [
+        [
+          'the learner, their archive and outcomes page, across three subgraphs',
+          learner,
+          q(
+            'query($a: ID!) { learner(accountNo: $a) { name status openedAtNode { name } archive { year recognizedCredits } outcomes(first: 5) { totalCount edges { node { title status recognizedCredits catalogItem { name level } institution { name } } } } } }',
+            { a: world.sample.accountNo },
+          ),
+        ],
+        [
+          'the nearest intake points (public, no token)',
+          null,
+          q('{ nearestIntakePoints(lat: 30.2741, lng: 120.1551, limit: 3) { id name address } }'),
+        ],
+        ['who am I', learner, q('{ me { role province learner { accountNo } } }')],
+      ],
+    ],
+    [
+      'Provincial IT and intake points (operators; see docs/operations.md)',
+      [
+        [
+          'open a learner account at the demo intake point',
+          operator,
+          q(
+            'mutation($i: OpenLearnerAccountInput!) { openLearnerAccount(input: $i) { initialPassword learner { accountNo idNumberMasked status } } }',
+            {
+              i: {
+                idNumber: '330106197805121232',
+                name: '王秀英',
+                phone: '13800138000',
+                adminDivision: '330106013',
+                agreementVersion: '2026-01',
+              },
+            },
+          ),
+        ],
+        [
+          "the province's learners opened at intake points",
+          centerAdmin,
+          q('{ learners(filter: { channel: INTAKE_POINT }, first: 3) { totalCount edges { node { accountNo name status } } } }'),
+        ],
+        ['outcomes waiting for review', expert, q('{ outcomesForReview(first: 5) { totalCount edges { node { id title source } } } }')],
+      ],
+    ],
+    [
+      'Partner universities (see docs/partner-universities.md)',
+      [
+        [
+          'published conversion rules (public)',
+          null,
+          q('{ conversionRules(first: 5) { totalCount edges { node { id name creditsRequired } } } }'),
+        ],
+        ['applications to decide', partner, q('{ conversionApplications(first: 5) { totalCount edges { node { id status } } } }')],
+        ['webhook subscriptions', partner, q('{ webhookSubscriptions { id url events } }')],
+      ],
+    ],
+    [
+      'Data analysts (see docs/analytics.md and docs/data-teams.md)',
+      [
+        ['outcomes by type this year', analyst, q('{ trainingDistribution(filter: { from: "2026-01-01" }, groupBy: TYPE) { key count } }')],
+        ['hot programmes', analyst, q('{ hotPrograms(limit: 5) { rank } }')],
+        [
+          "the demo intake point's evaluation",
+          analyst,
+          q('query($id: ID!) { serviceNode(id: $id) { name stats { accountsOpened } } }', { id: demo.nodeId }),
+        ],
+      ],
+    ],
+  ];
+  const tokenLines = [
+    ['LEARNER (' + (world.sample.accountNo ?? '-') + ')', learner],
+    ['INTAKE_OPERATOR at ' + demo.nodeId, operator],
+    ['INSTITUTION_ADMIN (' + (world.sample.institutionCode ?? '-') + ')', institutionAdmin],
+    ['EXPERT', expert],
+    ['UNIVERSITY_PARTNER (' + (world.partnerUniversity ?? '-') + ')', partner],
+    ['CENTER_ADMIN', centerAdmin],
+    ['ANALYST', analyst],
+    ['PLATFORM_ADMIN', platformAdmin],
+  ].filter(([, t]) => t);
+  const example = ([title, token, body]) =>
+    `  • ${title}:\n    curl -s ${url} -H 'content-type: application/json'${token ? ` -H "authorization: Bearer $TOKEN"` : ''} \\\n      -d '${JSON.stringify(body)}'`;
 
   console.log(`
 Credit bank platform is up (${((performance.now() - t0) / 1000).toFixed(0)} s).
@@ -199,24 +329,16 @@ Credit bank platform is up (${((performance.now() - t0) / 1000).toFixed(0)} s).
   Subgraphs:          ${SERVICES.map(([n, p]) => `${n} :${p}`).join(', ')}
   Probes:             /healthz /readyz /metrics on every port
   Logs:               ${join(localDir, 'logs')}/<service>.log
-  Demo intake point:  ${demo.nodeId} (${DEMO_NODE.name}, 西湖区, Zhejiang; 1,731 nodes seeded for province 33)
+  Demo world:         ${world.intakePoints['33']} intake points in Zhejiang, ${world.intakePoints['44']} in Guangdong; demo intake point ${demo.nodeId} (${DEMO_NODE.name})
+                      tokens and sample ids in ${join(localDir, 'demo.json')}
 
 Log in (mutation login) as: ${DEMO_ADMINS.map((a) => `${a.username} / ${a.password}`).join(', ')}
 
-Tokens (valid 12 h; province 33):
-  INTAKE_OPERATOR at the demo node: ${operator}
-  CENTER_ADMIN:                     ${centerAdmin}
-  ANALYST:                          ${analyst}
+Tokens (valid 12 h; province 33). More: npx creditbank tokens --role <ROLE> [--province 44] [--node|--inst|--acct …]
+${tokenLines.map(([label, token]) => `  ${label}:\n    ${token}`).join('\n')}
 
-Try it:
-  1. Open a learner account at the intake point (copy the accountNo from the answer):
-  ${curl(operator, 'mutation($i: OpenLearnerAccountInput!) { openLearnerAccount(input: $i) { initialPassword learner { accountNo name idNumberMasked status } } }', { i: { idNumber: '330106197805121232', name: '王秀英', phone: '13800138000', adminDivision: '330106', agreementVersion: '2026-01' } })}
-
-  2. One federated query: the learner (account subgraph) with the node it was opened at (intake-network):
-  ${curl(centerAdmin, 'query($no: ID!) { learner(accountNo: $no) { accountNo name status openedAt openedAtNode { id name kind } } }', { no: '<accountNo>' })}
-
-  3. Intake point statistics (analytics, built from the account events):
-  ${curl(analyst, 'query($id: ID!) { serviceNode(id: $id) { name stats { accountsOpened } } }', { id: demo.nodeId })}
+Try it (set TOKEN to the token of the role named in the example):
+${audiences.map(([who, list]) => `\n${who}\n${list.map((e) => example(e)).join('\n')}`).join('\n')}
 
 Ctrl-C stops everything.`);
 } catch (error) {

@@ -160,27 +160,25 @@ async function run(): Promise<void> {
         i % 1000,
       ),
     );
-    const learners = people
-      .slice(0, LEARNERS)
-      .map((id, i) =>
-        createEvent(
-          LearnerAccountOpened,
-          {
-            accountNo: makeAccountNo('33', i + 1),
-            province: '33',
-            adminDivision: '330106',
-            gender: 'FEMALE',
-            birthYear: 1970,
-            householdId: null,
-            channel: 'INTAKE_POINT',
-            nodeId: 'sn-1',
-            idHash: idHash(id, env['ID_HASH_KEY']!),
-            status: 'ACTIVE',
-            openedAt: new Date().toISOString(),
-          },
-          meta('33', 'account'),
-        ),
-      );
+    const learners = people.slice(0, LEARNERS).map((id, i) =>
+      createEvent(
+        LearnerAccountOpened,
+        {
+          accountNo: makeAccountNo('33', i + 1),
+          province: '33',
+          adminDivision: '330106',
+          gender: 'FEMALE',
+          birthYear: 1970,
+          householdId: null,
+          channel: 'INTAKE_POINT',
+          nodeId: 'sn-1',
+          idHash: idHash(id, env['ID_HASH_KEY']!),
+          status: 'ACTIVE',
+          openedAt: new Date().toISOString(),
+        },
+        meta('33', 'account'),
+      ),
+    );
     for (const [topic, list] of [
       [TOPICS.standards, setup.filter((e) => e.topic === TOPICS.standards)],
       [TOPICS.account, [...setup.filter((e) => e.topic === TOPICS.account), ...learners]],

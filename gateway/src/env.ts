@@ -40,6 +40,22 @@ export const gatewayEnvSchema = z
     MAX_DIRECTIVES: envInt(50, 1, 500),
     INTROSPECTION: envBoolean(false),
     SHUTDOWN_TIMEOUT_MS: envInt(20_000, 100, 600_000),
+    /**
+     * Worker processes (node:cluster) sharing the port: `auto` (the CPUs this container may use) or a
+     * number; 1 serves from a single process. Default: `auto` in production, 1 otherwise.
+     */
+    GATEWAY_WORKERS: z
+      .string()
+      .regex(/^(auto|[1-9][0-9]?)$/, 'auto or 1..99')
+      .optional(),
+    /** Query plans kept (LRU by entries); hit rate in creditbank_gateway_cache_lookups_total. */
+    QUERY_PLAN_CACHE_ENTRIES: envInt(1_000, 10, 1_000_000),
+    /** Parsed and validated operations kept (LRU by entries). */
+    DOCUMENT_CACHE_ENTRIES: envInt(1_000, 10, 1_000_000),
+    /** Subgraph HTTP client: undici `request` (fast) or `fetch`. */
+    SUBGRAPH_HTTP_CLIENT: z.enum(['request', 'fetch']).default('request'),
+    /** Compress GraphQL responses at least this large (bytes) for clients that accept gzip/br; 0 = never. */
+    COMPRESSION_MIN_BYTES: envInt(4_096, 0, 100_000_000),
   })
   .passthrough()
   .superRefine(requireJwks);

@@ -21,7 +21,9 @@ import {
 } from '@creditbank/server';
 import { SERVICE_NAMES, type ServiceName } from '@creditbank/config';
 import { SUBGRAPH_URL_VARS, subgraphTimeout, type GatewayEnv } from './env';
-import { createSubgraphFetcher } from './fetcher';
+import { compressLargeResponses } from './compression';
+import { createCacheMetrics } from './counting-cache';
+import { createSubgraphFetcher, type SubgraphHttpClient } from './fetcher';
 import { mountPublicRoutes } from './public-routes';
 
 export interface GatewayContext {
@@ -50,26 +52,76 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
+/**
+ * Where a subgraph is called: by default only our six subgraphs exist and each URL comes from its
+ * SUBGRAPH_<NAME>_URL variable (a supergraph naming anything else is refused). With
+ * `subgraphUrlsFromSupergraph` (benchmarks and tools serving another supergraph, never set by main)
+ * any subgraph is accepted at the URL the supergraph gives it.
+ */
+export function resolveSubgraphUrl(
+  env: GatewayEnv,
+  subgraph: { name: string; url?: string | undefined },
+  subgraphUrlsFromSupergraph = false,
+): string {
+  if (subgraphUrlsFromSupergraph) {
+    if (!subgraph.url) throw new Error(`subgraph ${subgraph.name} has no URL in the supergraph`);
+    return subgraph.url;
+  }
+  if (!(SERVICE_NAMES as readonly string[]).includes(subgraph.name)) throw new Error(`unknown subgraph ${subgraph.name}`);
+  return (env as unknown as Record<string, string>)[SUBGRAPH_URL_VARS[subgraph.name as ServiceName]]!;
+}
+
+/** Knobs of the hot path; each defaults to the environment (the benchmark's ablation overrides them). */
+export interface GatewayTuning {
+  subgraphHttpClient: SubgraphHttpClient;
+  /** Our counting LRU for query plans (false: @apollo/gateway's default 30 MiB store). */
+  queryPlanCache: boolean;
+  queryPlanCacheEntries: number;
+  /** Our counting LRU for parsed and validated documents (false: Apollo Server's default store). */
+  documentCache: boolean;
+  documentCacheEntries: number;
+  compressionMinBytes: number;
+}
+
 export function createGatewayServer(options: {
   env: GatewayEnv;
   logger: Logger;
   verifier: TokenVerifier;
   metrics: HttpMetrics;
+  /** Take subgraph URLs from the supergraph and accept any subgraph name (see resolveSubgraphUrl). */
+  subgraphUrlsFromSupergraph?: boolean;
+  /** Serve /metrics from this source (a cluster worker answers for the whole cluster). */
+  metricsText?: () => Promise<string>;
+  tuning?: Partial<GatewayTuning>;
 }): GatewayServer {
   const { env, logger } = options;
   const production = env.NODE_ENV === 'production';
   const fetchers: Array<{ close(): Promise<void> }> = [];
   const urls = env as unknown as Record<string, string>;
+  const tuning: GatewayTuning = {
+    subgraphHttpClient: env.SUBGRAPH_HTTP_CLIENT,
+    queryPlanCache: true,
+    queryPlanCacheEntries: env.QUERY_PLAN_CACHE_ENTRIES,
+    documentCache: true,
+    documentCacheEntries: env.DOCUMENT_CACHE_ENTRIES,
+    compressionMinBytes: env.COMPRESSION_MIN_BYTES,
+    ...options.tuning,
+  };
+  const caches = createCacheMetrics(options.metrics.registry);
 
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(supergraphPath(env), 'utf8'),
-    buildService({ name }) {
-      if (!(SERVICE_NAMES as readonly string[]).includes(name)) throw new Error(`unknown subgraph ${name}`);
-      const url = urls[SUBGRAPH_URL_VARS[name as ServiceName]]!;
-      const f = createSubgraphFetcher({ connections: env.SUBGRAPH_CONNECTIONS, timeoutMs: subgraphTimeout(env, name) });
+    buildService({ name, url: supergraphUrl }) {
+      const url = resolveSubgraphUrl(env, { name, url: supergraphUrl }, options.subgraphUrlsFromSupergraph);
+      const f = createSubgraphFetcher({
+        connections: env.SUBGRAPH_CONNECTIONS,
+        timeoutMs: subgraphTimeout(env, name),
+        client: tuning.subgraphHttpClient,
+      });
       fetchers.push(f);
       return new ForwardingDataSource({ url, fetcher: f.fetcher as never });
     },
+    ...(tuning.queryPlanCache ? { queryPlannerConfig: { cache: caches.cache('query_plan', tuning.queryPlanCacheEntries) as never } } : {}),
     logger: {
       debug: (m: unknown) => logger.debug(String(m)),
       info: (m: unknown) => logger.info(String(m)),
@@ -116,6 +168,7 @@ export function createGatewayServer(options: {
     formatError: createErrorFormatter({ logger, production }),
     plugins: [...(protection.plugins as ApolloServerPlugin<GatewayContext>[]), ApolloServerPluginLandingPageDisabled(), metricsPlugin],
     validationRules: protection.validationRules,
+    ...(tuning.documentCache ? { documentStore: caches.cache('document', tuning.documentCacheEntries) as never } : {}),
   });
 
   const app = express();
@@ -123,9 +176,24 @@ export function createGatewayServer(options: {
   const http = createHttpListener(app);
   let draining = false;
   let started = false;
+  const metricsText = options.metricsText;
+  if (metricsText)
+    app.get('/metrics', (_req, res) => {
+      metricsText().then(
+        (body) => {
+          res.setHeader('content-type', options.metrics.registry.contentType);
+          res.send(body);
+        },
+        (error: unknown) => {
+          logger.warn({ err: error }, 'cluster metrics failed');
+          res.status(503).send('');
+        },
+      );
+    });
   mountProbes(app, { readiness: async () => started, registry: options.metrics.registry, isDraining: () => draining });
   const base = (name: ServiceName) => urls[SUBGRAPH_URL_VARS[name]]!.replace(/\/graphql$/, '');
-  const publicFetcher = createSubgraphFetcher({ connections: 8, timeoutMs: 15_000 });
+  // Public routes pass binary bodies (certificates): the fetch client keeps them as bytes.
+  const publicFetcher = createSubgraphFetcher({ connections: 8, timeoutMs: 15_000, client: 'fetch' });
   fetchers.push(publicFetcher);
   mountPublicRoutes(
     app,
@@ -156,6 +224,7 @@ export function createGatewayServer(options: {
       app.use(
         '/graphql',
         express.json({ limit: env.BODY_LIMIT }),
+        compressLargeResponses(tuning.compressionMinBytes),
         expressMiddleware(apollo, {
           context: async ({ req }) => {
             const r = req as AuthenticatedRequest;

@@ -1,5 +1,6 @@
 import type { Express, Request, Response } from 'express';
 import type { Logger } from '@creditbank/logging';
+import type { SubgraphFetcher } from './fetcher';
 
 /**
  * The few public, read-only HTTP routes that subgraphs serve besides GraphQL, published through the
@@ -15,7 +16,7 @@ export interface PublicRoute {
 
 const PASS_HEADERS = ['content-type', 'cache-control', 'content-disposition', 'content-length'];
 
-export function mountPublicRoutes(app: Express, routes: readonly PublicRoute[], fetcher: typeof fetch, logger: Logger): void {
+export function mountPublicRoutes(app: Express, routes: readonly PublicRoute[], fetcher: SubgraphFetcher, logger: Logger): void {
   for (const route of routes) {
     app.get(route.path, async (req: Request, res: Response) => {
       const target = `${route.upstream}${req.path}`;

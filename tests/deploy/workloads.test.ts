@@ -363,7 +363,11 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       expect(rule.host).toBeTruthy();
       expect(rule.http!.paths.map((p) => p.path)).toContain('/graphql');
       for (const p of rule.http!.paths) {
-        expect([['/graphql', 'Exact'], ['/.well-known/', 'Prefix'], ['/certificates/', 'Prefix']]).toContainEqual([p.path, p.pathType]);
+        expect([
+          ['/graphql', 'Exact'],
+          ['/.well-known/', 'Prefix'],
+          ['/certificates/', 'Prefix'],
+        ]).toContainEqual([p.path, p.pathType]);
         const svc = named<IService & K8sObject>(objects, 'Service', p.backend.service!.name);
         expect(svc.spec!.ports!.map((x) => x.name)).toContain(p.backend.service!.port!.name);
         expect(selects({ matchLabels: svc.spec!.selector }, gateway!.template.metadata!.labels!)).toBe(true);

@@ -6,8 +6,10 @@ import { buildSchema, parse, validate, type GraphQLSchema } from 'graphql';
 // so the guide cannot drift from the API. The supergraph SDL carries its federation directive
 // definitions, so graphql-js builds it as is.
 const root = join(__dirname, '..', '..');
-const guide = readFileSync(join(root, 'docs', 'front-end.md'), 'utf8');
-const blocks = [...guide.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const blocksOf = (file: string) =>
+  [...readFileSync(join(root, 'docs', file), 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const blocks = blocksOf('front-end.md');
+const partnerBlocks = blocksOf('partner-universities.md');
 let schema: GraphQLSchema;
 
 beforeAll(() => {
@@ -21,6 +23,13 @@ it('has examples', () => {
 it.each(blocks.map((b) => [/^(query|mutation) (\w+)/m.exec(b)?.[2] ?? b.slice(0, 40), b] as const))('%s is valid', (_name, block) => {
   expect(validate(schema, parse(block)).map((e) => e.message)).toEqual([]);
 });
+
+it.each(partnerBlocks.map((b) => [/^(query|mutation) (\w+)/m.exec(b)?.[2] ?? b.slice(0, 40), b] as const))(
+  'partner guide: %s is valid',
+  (_name, block) => {
+    expect(validate(schema, parse(block)).map((e) => e.message)).toEqual([]);
+  },
+);
 
 it('shows every public query and mutation of the graph at least once', () => {
   const used = new Set(blocks.flatMap((b) => [...b.matchAll(/^\s+(\w+)[({\s]/gm)].map((m) => m[1]!)));

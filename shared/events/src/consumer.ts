@@ -63,6 +63,13 @@ export interface EventConsumerOptions {
   maxWaitTimeMs?: number;
   /** Wait for the group join in start() (default true). */
   awaitJoin?: boolean;
+  /**
+   * Events of one batch applied at a time (default 1: strictly one after another). Only for handlers
+   * whose effects commute (each event sets its own part of a document, newest wins), such as read
+   * models: a repository can then coalesce the concurrent writes into one bulk write. Offsets are
+   * still committed in order, after every effect before them is stored.
+   */
+  applyConcurrency?: number;
 }
 
 export interface EventConsumer extends Component {
@@ -134,11 +141,12 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     log.warn({ topic, partition, offset: message.offset, reason, error: error.slice(0, 300) }, 'message dead-lettered');
   }
 
-  async function apply(topic: string, partition: number, message: KafkaMessage, event: CloudEvent): Promise<void> {
+  /** Applies one event; returns the inbox record to store before the offset is committed (null: none). */
+  async function apply(topic: string, partition: number, message: KafkaMessage, event: CloudEvent): Promise<Document | null> {
     const handler = handlers.get(event.type);
     if (!handler) {
       options.metrics?.consumed.inc({ group: groupId, type: event.type, result: 'ignored' });
-      return;
+      return null;
     }
     const ctx: HandlerContext = {
       topic,
@@ -165,23 +173,34 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
         if (poison || attempt >= maxAttempts) {
           await deadLetter(topic, partition, message, poison ? 'rejected' : 'handler-failed', (error as Error).message ?? String(error));
           options.metrics?.consumed.inc({ group: groupId, type: event.type, result: 'dead-lettered' });
-          return;
+          return null;
         }
         ctx.logger.warn({ err: error, attempt }, 'event handler failed; retrying');
         await sleep(retryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
       }
     }
-    await options
-      .inbox()
-      .insertOne({ _id: `${groupId}/${event.id}`, type: event.type, topic, partition, offset: message.offset, at: new Date() } as Document)
-      .catch((e: unknown) => {
-        if ((e as { code?: number }).code !== 11000) throw e;
-      });
     options.metrics?.consumed.inc({ group: groupId, type: event.type, result: 'applied' });
     const lag = (Date.now() - Date.parse(event.time)) / 1000;
     if (Number.isFinite(lag)) {
       options.metrics?.lagSeconds.observe({ group: groupId }, Math.max(0, lag));
       options.metrics?.lastLagSeconds.set({ group: groupId }, Math.max(0, lag));
+    }
+    return { _id: `${groupId}/${event.id}`, type: event.type, topic, partition, offset: message.offset, at: new Date() } as Document;
+  }
+
+  /**
+   * Inbox records are written in one insertMany just before the offsets they cover are committed
+   * (one write per commit instead of one per event). A crash in between redelivers those events,
+   * which the handlers' own idempotence absorbs, as it does a crash between an effect and its record.
+   */
+  async function storeInbox(records: Document[]): Promise<void> {
+    if (records.length === 0) return;
+    try {
+      await options.inbox().insertMany(records, { ordered: false });
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: Array<{ code?: number }> | { code?: number } }).writeErrors;
+      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+      if (list.length === 0 || list.some((e) => e.code !== 11000)) throw error;
     }
   }
 
@@ -207,29 +226,42 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     );
     let lastResolved: string | null = null;
     let sinceCommit = 0;
+    let inboxRecords: Document[] = [];
     const commit = async () => {
       if (lastResolved === null || sinceCommit === 0) return;
+      await storeInbox(inboxRecords);
+      inboxRecords = [];
       await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(lastResolved) + 1n).toString() }]);
       sinceCommit = 0;
     };
-    try {
-      for (const { message, parsed } of decoded) {
-        if (!isRunning() || isStale()) break;
-        if (!parsed.ok) {
-          if (parsed.reason === 'unknown-type') {
-            options.metrics?.consumed.inc({ group: groupId, type: 'unknown', result: 'ignored' });
-          } else {
-            await deadLetter(topic, batch.partition, message, parsed.reason, parsed.error);
-          }
-        } else if (seen.has(`${groupId}/${parsed.event.id}`)) {
-          options.metrics?.consumed.inc({ group: groupId, type: parsed.event.type, result: 'duplicate' });
+    /** Dead-letters, skips or applies one message; the promise settles when its effect is stored. */
+    const handle = async ({ message, parsed }: Decoded): Promise<void> => {
+      if (!parsed.ok) {
+        if (parsed.reason === 'unknown-type') {
+          options.metrics?.consumed.inc({ group: groupId, type: 'unknown', result: 'ignored' });
         } else {
-          await apply(topic, batch.partition, message, parsed.event);
-          seen.add(`${groupId}/${parsed.event.id}`);
+          await deadLetter(topic, batch.partition, message, parsed.reason, parsed.error);
         }
-        resolveOffset(message.offset);
-        lastResolved = message.offset;
-        sinceCommit++;
+      } else if (seen.has(`${groupId}/${parsed.event.id}`)) {
+        options.metrics?.consumed.inc({ group: groupId, type: parsed.event.type, result: 'duplicate' });
+      } else {
+        seen.add(`${groupId}/${parsed.event.id}`);
+        const record = await apply(topic, batch.partition, message, parsed.event);
+        if (record) inboxRecords.push(record);
+      }
+    };
+    const width = Math.max(1, options.applyConcurrency ?? 1);
+    try {
+      for (let i = 0; i < decoded.length; i += width) {
+        if (!isRunning() || isStale()) break;
+        const chunk = decoded.slice(i, i + width);
+        if (width === 1) await handle(chunk[0]!);
+        else await Promise.all(chunk.map(handle));
+        for (const { message } of chunk) {
+          resolveOffset(message.offset);
+          lastResolved = message.offset;
+          sinceCommit++;
+        }
         if (sinceCommit >= 100) await commit();
         await heartbeat();
       }

@@ -45,7 +45,7 @@ export interface ServiceKit {
   /** The relay over the collections whose documents carry outboxes. */
   outboxRelay(collectionNames: readonly string[]): OutboxRelay;
   /** An idempotent consumer with this service's inbox and dead-letter path. */
-  consumer(groupId: string, handlers: readonly HandlerRegistration[]): EventConsumer;
+  consumer(groupId: string, handlers: readonly HandlerRegistration[], options?: { applyConcurrency?: number }): EventConsumer;
 }
 
 export type JwtEnv = Pick<BaseServiceEnv, 'JWT_JWKS' | 'JWT_JWKS_FILE' | 'JWT_ISSUER' | 'JWT_AUDIENCE'>;
@@ -134,8 +134,9 @@ export function createServiceKit(service: ServiceName, env: BaseServiceEnv): Ser
         pollMs: env.OUTBOX_POLL_MS,
       });
     },
-    consumer(groupId, handlers) {
+    consumer(groupId, handlers, consumerOptions) {
       return createEventConsumer({
+        ...(consumerOptions?.applyConcurrency ? { applyConcurrency: consumerOptions.applyConcurrency } : {}),
         kafka,
         groupId: `${service}.${groupId}`,
         topicPrefix: env.KAFKA_TOPIC_PREFIX,

@@ -18,11 +18,16 @@ export function kafkaFrom(options: KafkaOptions, clientId: string): Kafka {
   const env = process.env;
   const brokers = (options.brokers ?? env['KAFKA_BROKERS'] ?? LOCAL_KAFKA_BROKERS).split(',').map((b) => b.trim());
   const config: KafkaConfig = { brokers, clientId, logLevel: logLevel.NOTHING, retry: { retries: 3 } };
-  if (/^(1|true|yes)$/i.test(env['KAFKA_SSL'] ?? '')) config.ssl = env['KAFKA_SSL_CA_FILE'] ? { ca: [readFileSync(env['KAFKA_SSL_CA_FILE'], 'utf8')] } : true;
+  if (/^(1|true|yes)$/i.test(env['KAFKA_SSL'] ?? ''))
+    config.ssl = env['KAFKA_SSL_CA_FILE'] ? { ca: [readFileSync(env['KAFKA_SSL_CA_FILE'], 'utf8')] } : true;
   const mechanism = env['KAFKA_SASL_MECHANISM'];
   if (mechanism) {
     if (!['scram-sha-512', 'scram-sha-256', 'plain'].includes(mechanism)) throw new Error(`unsupported KAFKA_SASL_MECHANISM ${mechanism}`);
-    config.sasl = { mechanism, username: env['KAFKA_SASL_USERNAME'] ?? '', password: env['KAFKA_SASL_PASSWORD'] ?? '' } as KafkaConfig['sasl'];
+    config.sasl = {
+      mechanism,
+      username: env['KAFKA_SASL_USERNAME'] ?? '',
+      password: env['KAFKA_SASL_PASSWORD'] ?? '',
+    } as KafkaConfig['sasl'];
   }
   return new Kafka(config);
 }

@@ -2,6 +2,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { tailEvents } from './commands/events-tail.command';
 import { replayDlq } from './commands/replay-dlq.command';
 import { importOutcomesCsv } from './commands/import.command';
+import { seedDemoWorld, SeedError } from './commands/seed.command';
+import { defaultKeyFile, mintToken, TokenOptionError } from './commands/tokens.command';
 import { SingleBar, Presets } from 'cli-progress';
 
 const positiveInt = (v: string) => {
@@ -101,6 +103,101 @@ export function program(write: (s: string) => void = (s) => process.stdout.write
         if (summary.rejected + summary.unreadable > 0) process.exitCode = 3;
       },
     );
+
+  root
+    .command('tokens')
+    .description('mint a development token for a role, signed with the local development key (npm start creates it)')
+    .requiredOption(
+      '--role <role>',
+      'LEARNER, INTAKE_OPERATOR, INSTITUTION_ADMIN, EXPERT, UNIVERSITY_PARTNER, CENTER_ADMIN, ANALYST or PLATFORM_ADMIN',
+    )
+    .option('--province <code>', 'two-digit province code', '33')
+    .option('--node <id>', 'service node id (INTAKE_OPERATOR)')
+    .option('--inst <code>', 'institution code (INSTITUTION_ADMIN, UNIVERSITY_PARTNER)')
+    .option('--acct <accountNo>', 'account number (LEARNER)')
+    .option('--sub <subject>', 'subject (default: derived from the role)')
+    .option('--ttl <hours>', 'lifetime in hours (at most 168)', Number, 12)
+    .option('--key-file <file>', 'PEM private key (default: $CREDITBANK_KEY_FILE or .local/keys/dev-1.pem)')
+    .option('--kid <kid>', 'key id in the token header', 'dev-1')
+    .option('--json', 'print { token, expiresAt } as JSON')
+    .action(
+      (opts: {
+        role: string;
+        province: string;
+        node?: string;
+        inst?: string;
+        acct?: string;
+        sub?: string;
+        ttl: number;
+        keyFile?: string;
+        kid: string;
+        json?: boolean;
+      }) => {
+        try {
+          const { token, expiresAt } = mintToken({ ...opts, ttlHours: opts.ttl, issuer: 'creditbank', audience: 'creditbank-api' });
+          write(opts.json ? JSON.stringify({ token, expiresAt: expiresAt.toISOString() }) : token);
+        } catch (error) {
+          if (error instanceof TokenOptionError) throw new InvalidArgumentError(error.message);
+          throw error;
+        }
+      },
+    );
+
+  root
+    .command('seed')
+    .description('seed the demo world through the gateway (idempotent): institutions, learners, outcomes')
+    .option('--url <url>', 'GraphQL endpoint', process.env['CREDITBANK_URL'] ?? 'http://localhost:4000/graphql')
+    .option(
+      '--scale <factor>',
+      'size: 1 = 2,000 learners and 4,758 institutions (npm start); 0.1 for a quick world; 10 for a big one',
+      Number,
+      1,
+    )
+    .option('--concurrency <n>', 'parallel requests', positiveInt, 8)
+    .option('--key-file <file>', 'PEM private key for the seeding tokens (default: .local/keys/dev-1.pem)')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { url: string; scale: number; concurrency: number; keyFile?: string; json?: boolean }) => {
+      if (!(opts.scale > 0 && opts.scale <= 50)) throw new InvalidArgumentError('scale must be greater than 0 and at most 50');
+      const bars = new Map<string, SingleBar>();
+      const tty = process.stderr.isTTY && !opts.json;
+      try {
+        const report = await seedDemoWorld({
+          url: opts.url,
+          scale: opts.scale,
+          concurrency: opts.concurrency,
+          kid: 'dev-1',
+          keyFile: opts.keyFile ?? defaultKeyFile(),
+          log: (line) => {
+            for (const b of bars.values()) b.stop();
+            bars.clear();
+            if (opts.json)
+              process.stderr.write(`${line}\n`); // stdout carries only the JSON report
+            else write(line);
+          },
+          progress: (step, done, total) => {
+            if (!tty) return;
+            let bar = bars.get(step);
+            if (!bar) {
+              bar = new SingleBar(
+                { format: ` ${step.padEnd(12)} {bar} {value}/{total} | ETA {eta_formatted}`, hideCursor: true },
+                Presets.shades_classic,
+              );
+              bar.start(total, 0);
+              bars.set(step, bar);
+            }
+            bar.update(done);
+          },
+        });
+        write(opts.json ? JSON.stringify(report) : `demo world ready in ${report.seconds} s`);
+      } catch (error) {
+        if (error instanceof SeedError) {
+          process.stderr.write(`creditbank seed: ${error.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        throw error;
+      }
+    });
 
   return root;
 }

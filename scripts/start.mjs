@@ -22,6 +22,7 @@ const SERVICES = [
   ['analytics', 4106],
 ];
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 4000);
+const RECEIVER_PORT = Number(process.env.WEBHOOK_RECEIVER_PORT ?? 4180);
 const children = [];
 let stopping = false;
 
@@ -168,6 +169,15 @@ try {
   // Outcome certificates are signed with their own key (published at /.well-known/certificate-keys.json).
   const certKeys = ensureDevKeys(localDir, 'cert-dev-1');
   const outcomeEnv = { CERT_SIGNING_KEY_FILE: certKeys.privateFile, CERT_SIGNING_KID: certKeys.kid, CERT_JWKS_FILE: certKeys.jwksFile };
+  // The demo partner university's webhook receiver runs locally (examples/partner-webhook-receiver),
+  // so the conversion service may call it here: development settings, refused in production.
+  const receiverUrl = `http://127.0.0.1:${RECEIVER_PORT}/webhook`;
+  const conversionEnv = {
+    WEBHOOK_ALLOW_HTTP: 'true',
+    WEBHOOK_DEV_ALLOWED_ORIGINS: new URL(receiverUrl).origin,
+    WEBHOOK_RETRY_BASE_MS: '2000',
+    WEBHOOK_RETRY_MAX_MS: '60000',
+  };
   // Catalogue, credit standards and the intake network; their events go out when the services start.
   await seedReferenceData(common);
   for (const [name, port] of SERVICES) {
@@ -176,6 +186,7 @@ try {
       PORT: String(port),
       ...(name === 'account' ? accountEnv : {}),
       ...(name === 'outcome' ? outcomeEnv : {}),
+      ...(name === 'conversion' ? conversionEnv : {}),
     });
   }
   await Promise.all(SERVICES.map(([name, port]) => waitReady(name, `http://127.0.0.1:${port}/readyz`)));
@@ -210,8 +221,17 @@ try {
     scale,
     '--key-file',
     keys.privateFile,
+    '--webhook-url',
+    receiverUrl,
   ]);
   const world = JSON.parse(seedOut.trim().split('\n').pop());
+  if (world.webhook) {
+    // Deliveries made before it listens are retried (every few seconds here).
+    startProcess('partner-webhooks', join(root, 'examples', 'partner-webhook-receiver', 'receiver.mjs'), {
+      PORT: String(RECEIVER_PORT),
+      CREDITBANK_WEBHOOK_SECRETS: world.webhook.secret,
+    });
+  }
   console.log(
     `demo world: ${world.learners.opened + world.learners.existing} learners, ${world.institutions.created + world.institutions.existing} institutions, ` +
       `${world.outcomes.accepted + world.outcomes.duplicates} outcomes (${((performance.now() - seedStarted) / 1000).toFixed(0)} s)`,
@@ -331,6 +351,7 @@ Credit bank platform is up (${((performance.now() - t0) / 1000).toFixed(0)} s).
   Logs:               ${join(localDir, 'logs')}/<service>.log
   Demo world:         ${world.intakePoints['33']} intake points in Zhejiang, ${world.intakePoints['44']} in Guangdong; demo intake point ${demo.nodeId} (${DEMO_NODE.name})
                       tokens and sample ids in ${join(localDir, 'demo.json')}
+  Partner webhooks:   ${world.webhook ? `${receiverUrl} → tail -f ${join(localDir, 'logs', 'partner-webhooks.log')}` : 'not subscribed'}
 
 Log in (mutation login) as: ${DEMO_ADMINS.map((a) => `${a.username} / ${a.password}`).join(', ')}
 

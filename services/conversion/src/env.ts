@@ -1,4 +1,4 @@
-import { envBoolean, envInt, requireJwks, requireSaslCredentials, serviceEnvShape, z } from '@creditbank/config';
+import { envBoolean, envInt, envList, requireJwks, requireSaslCredentials, serviceEnvShape, z } from '@creditbank/config';
 
 const DEV_SECRET_KEYS = JSON.stringify({ dev1: Buffer.alloc(32, 9).toString('base64') });
 
@@ -18,6 +18,8 @@ export const conversionEnvSchema = z
     WEBHOOK_SECRET_GRACE_HOURS: envInt(24, 0, 24 * 30),
     /** Plain-http webhook URLs (development only; refused in production). */
     WEBHOOK_ALLOW_HTTP: envBoolean(false),
+    /** Development only (refused in production): origins exempt from the public-address check, e.g. the local demo receiver. */
+    WEBHOOK_DEV_ALLOWED_ORIGINS: envList([]),
     /** Run the webhook dispatcher in this process. */
     WEBHOOK_DISPATCHER_ENABLED: envBoolean(true),
     /** How often interrupted writes (ledger append, read model, webhook enqueue) are finished. */
@@ -28,6 +30,8 @@ export const conversionEnvSchema = z
     requireSaslCredentials(env, ctx);
     if (env.NODE_ENV === 'production') {
       if (env.PII_KEYS === DEV_SECRET_KEYS) ctx.addIssue({ code: 'custom', path: ['PII_KEYS'], message: 'set real keys in production' });
+      if (env.WEBHOOK_DEV_ALLOWED_ORIGINS.length)
+        ctx.addIssue({ code: 'custom', path: ['WEBHOOK_DEV_ALLOWED_ORIGINS'], message: 'not allowed in production' });
       if (env.WEBHOOK_ALLOW_HTTP)
         ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_HTTP'], message: 'plain-http webhooks are not allowed in production' });
     }

@@ -64,6 +64,7 @@ export async function main(
       maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
       graceMs: env.WEBHOOK_SECRET_GRACE_HOURS * 3_600_000,
       allowHttp: env.WEBHOOK_ALLOW_HTTP,
+      devAllowedOrigins: env.WEBHOOK_DEV_ALLOWED_ORIGINS,
       leaseMs: env.WEBHOOK_TIMEOUT_MS + 30_000,
     },
     onSettleError: (error, accountNo) =>

@@ -155,8 +155,9 @@ export function program(write: (s: string) => void = (s) => process.stdout.write
     )
     .option('--concurrency <n>', 'parallel requests', positiveInt, 8)
     .option('--key-file <file>', 'PEM private key for the seeding tokens (default: .local/keys/dev-1.pem)')
+    .option('--webhook-url <url>', 'subscribe the partner university’s webhooks to this URL (prints the secret)')
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { url: string; scale: number; concurrency: number; keyFile?: string; json?: boolean }) => {
+    .action(async (opts: { url: string; scale: number; concurrency: number; keyFile?: string; webhookUrl?: string; json?: boolean }) => {
       if (!(opts.scale > 0 && opts.scale <= 50)) throw new InvalidArgumentError('scale must be greater than 0 and at most 50');
       const bars = new Map<string, SingleBar>();
       const tty = process.stderr.isTTY && !opts.json;
@@ -167,6 +168,7 @@ export function program(write: (s: string) => void = (s) => process.stdout.write
           concurrency: opts.concurrency,
           kid: 'dev-1',
           keyFile: opts.keyFile ?? defaultKeyFile(),
+          ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}),
           log: (line) => {
             for (const b of bars.values()) b.stop();
             bars.clear();

@@ -70,3 +70,12 @@ describe('SSRF', () => {
     expect(parseWebhookUrl('https://partner.example.edu.cn/hook', false)).toMatchObject({ hostname: 'partner.example.edu.cn' });
   });
 });
+
+describe('development receiver allowlist', () => {
+  it('exempts exactly the listed origins from the public-address check', () => {
+    const dev = ['http://127.0.0.1:4180'];
+    expect(parseWebhookUrl('http://127.0.0.1:4180/webhook', true, dev)).toMatchObject({ hostname: '127.0.0.1' });
+    expect(parseWebhookUrl('http://127.0.0.1:4181/webhook', true, dev)).toBe('the URL’s address is not public');
+    expect(parseWebhookUrl('http://127.0.0.1:4180/webhook', false, dev)).toBe('the URL must use https');
+  });
+});

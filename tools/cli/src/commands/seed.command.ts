@@ -20,6 +20,8 @@ export interface SeedOptions {
   concurrency: number;
   log: (line: string) => void;
   progress?: (step: string, done: number, total: number) => void;
+  /** Subscribe the partner university's webhooks to this URL (npm start's local receiver). */
+  webhookUrl?: string;
 }
 
 export interface SeedReport {
@@ -32,6 +34,9 @@ export interface SeedReport {
   sample: { accountNo: string | null; nodeId: string | null; institutionCode: string | null };
   /** The partner university's institution code (its UNIVERSITY_PARTNER users manage rules and webhooks). */
   partnerUniversity: string;
+  conversion: { rules: string[]; rewardItems: number; submitted: number; approved: number; redemptions: number };
+  /** The webhook subscription and its current secret (rotated on every run: secrets are shown once). */
+  webhook: { subscriptionId: string; url: string; secret: string } | null;
 }
 
 export const SEED_PROPORTIONS = { ACADEMIC: 890, VOCATIONAL_CERT_ISSUER: 545, VOCATIONAL_TRAINING: 854, NON_ACADEMIC: 2469 } as const;
@@ -389,6 +394,172 @@ export async function seedDemoWorld(o: SeedOptions): Promise<SeedReport> {
     `outcomes: ${outcomes.accepted} deposited, ${outcomes.duplicates} already there, ${outcomes.rejected} rejected (${batches.length} import batches)`,
   );
 
+  // 7. The partner university's conversion rules (drafted by the partner, published by the centre),
+  //    rewards, and some learners' conversions and redemptions.
+  const partner = mint({ role: 'UNIVERSITY_PARTNER', province: '33', inst: university.code, sub: 'demo-partner-zjou' });
+  const ruleSpecs = [
+    {
+      name: '职业技能等级证书 → 电气工程基础（4 学分）',
+      creditsRequired: 6,
+      source: { types: ['VOCATIONAL'], withinYears: 15 },
+      target: {
+        kind: 'COURSE_CREDIT',
+        institutionCode: university.code,
+        courseCode: 'EE101',
+        courseName: '电气工程基础',
+        levelCategory: '专科',
+        credits: 4,
+      },
+    },
+    {
+      name: '社区与老年教育 → 老年开放大学荣誉证书',
+      creditsRequired: 4,
+      source: { types: ['NON_ACADEMIC'] },
+      target: { kind: 'HONORARY_DEGREE', institutionCode: university.code, courseName: '老年开放大学荣誉证书' },
+    },
+  ];
+  const existingRules = await gql<{ conversionRules: { edges: Array<{ node: { id: string; name: string; status: string } }> } }>(
+    `query($f: RuleFilter) { conversionRules(filter: $f, first: 50) { edges { node { id name status } } } }`,
+    { f: { targetInstitutionCode: university.code } },
+    partner,
+  );
+  const ruleIds: string[] = [];
+  for (const spec of ruleSpecs) {
+    const found = existingRules.data?.conversionRules.edges.map((e) => e.node).find((r) => r.name === spec.name && r.status !== 'RETIRED');
+    let id = found?.id;
+    if (!id) {
+      const r = await gql<{ draftConversionRule: { id: string } }>(
+        `mutation($i: ConversionRuleInput!) { draftConversionRule(input: $i) { id } }`,
+        { i: spec },
+        partner,
+      );
+      if (!r.data) throw new SeedError(`drafting the rule “${spec.name}” failed: ${r.errors?.[0]?.message}`);
+      id = r.data.draftConversionRule.id;
+    }
+    if (found?.status !== 'PUBLISHED') {
+      const r = await gql(`mutation($id: ID!) { publishConversionRule(id: $id) { status } }`, { id }, admin['33']);
+      if (!r.data) throw new SeedError(`publishing the rule “${spec.name}” failed: ${r.errors?.[0]?.message}`);
+    }
+    ruleIds.push(id);
+  }
+  const rewards = [
+    { code: 'TRANSIT-100', name: '公交出行积分 100 点', kind: 'TRANSIT_POINTS', pointsCost: 100, stock: 100_000 },
+    { code: 'CARD-50', name: '市民卡充值 50 元', kind: 'STUDENT_CARD_TOPUP', pointsCost: 500, stock: 2_000 },
+    { code: 'TICKET-WESTLAKE', name: '西湖文化景点门票', kind: 'ADMISSION_TICKET', pointsCost: 300, stock: 500 },
+    { code: 'FEE-WAIVER-ZJOU', name: '浙江开放大学课程学费减免', kind: 'COURSE_FEE_WAIVER', pointsCost: 1_000, stock: 200 },
+  ];
+  for (const item of rewards) {
+    const r = await gql(
+      `mutation($i: RewardItemInput!) { upsertRewardItem(input: $i) { code } }`,
+      { i: { ...item, province: '33' } },
+      admin['33'],
+    );
+    if (!r.data) throw new SeedError(`the reward ${item.code} failed: ${r.errors?.[0]?.message}`);
+  }
+  const converting = people.filter((p) => p.opened && p.node.province === '33' && p.i % 20 === 0);
+  let submitted = 0;
+  let approved = 0;
+  let redemptions = 0;
+  const accountOf = async (p: (typeof people)[number]) =>
+    (
+      await gql<{ learnerByIdNumber: { accountNo: string } | null }>(
+        `query($n: String!) { learnerByIdNumber(idNumber: $n) { accountNo } }`,
+        { n: p.idNumber },
+        admin['33'],
+      )
+    ).data?.learnerByIdNumber?.accountNo ?? null;
+  await pool(converting, Math.min(4, o.concurrency), async (p, k) => {
+    const accountNo = await accountOf(p);
+    if (!accountNo) return;
+    const learner = mint({ role: 'LEARNER', province: '33', acct: accountNo, sub: accountNo });
+    const ruleId = ruleIds[p.i % 40 === 0 ? 0 : 1]!;
+    // The conversion service learns the recognised outcomes from events: wait until it has them.
+    const sim = await untilKnown(
+      `simulating a conversion for ${accountNo}`,
+      async () => {
+        const r = await gql<{ simulateConversion: { eligible: boolean; suggestedOutcomeIds: string[] } }>(
+          `query($a: ID!, $r: ID!) { simulateConversion(accountNo: $a, ruleId: $r) { eligible suggestedOutcomeIds } }`,
+          { a: accountNo, r: ruleId },
+          learner,
+        );
+        return r.data?.simulateConversion.eligible ? r.data.simulateConversion : 'retry';
+      },
+      20_000,
+    ).catch(() => null);
+    if (sim) {
+      const sub = await gql<{ submitConversion: { id: string; status: string } }>(
+        `mutation($i: SubmitConversionInput!) { submitConversion(input: $i) { id status } }`,
+        { i: { accountNo, ruleId, outcomeIds: sim.suggestedOutcomeIds, idempotencyKey: `demo-conversion-${p.i}` } },
+        learner,
+      );
+      if (sub.data) {
+        submitted++;
+        if (k % 2 === 0) {
+          const id = sub.data.submitConversion.id;
+          // Replays of the seed find these steps done already (an illegal step is refused; fine).
+          await gql(
+            `mutation($id: ID!) { preliminaryReview(id: $id, approve: true, note: "材料齐全") { status } }`,
+            { id },
+            operator(p.node),
+          );
+          const d = await gql<{ decideConversion: { status: string } }>(
+            `mutation($id: ID!) { decideConversion(id: $id, approve: true, note: "同意转换") { status } }`,
+            { id },
+            partner,
+          );
+          if (d.data?.decideConversion.status === 'APPROVED' || sub.data.submitConversion.status === 'APPROVED') approved++;
+        }
+      }
+    }
+    const red = await gql(
+      `mutation($a: ID!, $k: String!) { redeemReward(accountNo: $a, itemCode: "TRANSIT-100", quantity: 1, idempotencyKey: $k) { id } }`,
+      { a: accountNo, k: `demo-redeem-${p.i}` },
+      learner,
+    );
+    if (red.data) redemptions++;
+  });
+  o.log(
+    `conversion: ${ruleIds.length} published rules of ${university.name}, ${rewards.length} rewards, ${submitted} applications (${approved} approved), ${redemptions} redemptions`,
+  );
+
+  // 8. The partner's webhook subscription (a new secret on every run: secrets are shown only once).
+  let webhook: SeedReport['webhook'] = null;
+  if (o.webhookUrl) {
+    const subs = await gql<{ webhookSubscriptions: Array<{ id: string; url: string; status: string }> }>(
+      `{ webhookSubscriptions { id url status } }`,
+      {},
+      partner,
+    );
+    const found = subs.data?.webhookSubscriptions.find((w) => w.url === o.webhookUrl && w.status === 'ACTIVE');
+    const r = found
+      ? await gql<{ rotateWebhookSecret: { secret: string; subscription: { id: string } } }>(
+          `mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret subscription { id } } }`,
+          { id: found.id },
+          partner,
+        )
+      : await gql<{ createWebhookSubscription: { secret: string; subscription: { id: string } } }>(
+          `mutation($i: WebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { secret subscription { id } } }`,
+          {
+            i: {
+              url: o.webhookUrl,
+              events: [
+                'conversion.submitted',
+                'conversion.preliminarily-approved',
+                'conversion.approved',
+                'conversion.rejected',
+                'conversion.cancelled',
+                'conversion.needs-review',
+              ],
+            },
+          },
+          partner,
+        );
+    const out = r.data ? Object.values(r.data)[0]! : null;
+    if (!out) throw new SeedError(`the webhook subscription failed: ${r.errors?.[0]?.message}`);
+    webhook = { subscriptionId: out.subscription.id, url: o.webhookUrl, secret: out.secret };
+    o.log(`webhooks: ${university.name} receives conversion events at ${o.webhookUrl}`);
+  }
+
   return {
     institutions: { created, existing },
     accredited: depositing.length,
@@ -398,5 +569,7 @@ export async function seedDemoWorld(o: SeedOptions): Promise<SeedReport> {
     seconds: Math.round((Date.now() - t0) / 100) / 10,
     sample: { accountNo: sampleAccount, nodeId: people[0]!.node.id, institutionCode: depositing[0]?.code ?? null },
     partnerUniversity: university.code,
+    conversion: { rules: ruleIds, rewardItems: rewards.length, submitted, approved, redemptions },
+    webhook,
   };
 }

@@ -7,7 +7,6 @@ import { makeAccountNo } from '@creditbank/kernel';
 import { testJwks, tokens } from '@creditbank/testing';
 import { GUILD_QUERY, GUILD_SUBGRAPHS, PASS_THROUGH_QUERY, expectedGuildData, expectedPassThroughData } from './gateway/guild-fixtures';
 import { freePort, measure, spawnServer, waitFor, type RunResult, type Spawned, type Target } from './gateway/load-runner';
-import { runDashboard, type DashboardReport } from './gateway/dashboard';
 import { machine, writeSection } from './report';
 
 /**
@@ -19,7 +18,7 @@ const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const RUNS = Math.max(3, Number(process.env['BENCH_RUNS'] ?? 3));
 const WARMUP = Number(process.env['BENCH_WARMUP'] ?? 5);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 8);
-const ONLY = new Set((process.env['BENCH_PARTS'] ?? 'peers,overhead,ablation,dashboard').split(','));
+const ONLY = new Set((process.env['BENCH_PARTS'] ?? 'peers,overhead,ablation').split(','));
 const dist = __dirname;
 
 const canonical = (v: unknown): string =>
@@ -285,20 +284,6 @@ async function run(): Promise<void> {
     }
   } finally {
     await subgraphs.stop();
-  }
-
-  // ---------------------------------------------------------------- our graph
-  let dashboard: DashboardReport | null = null;
-  if (ONLY.has('dashboard')) {
-    try {
-      dashboard = await runDashboard({ seconds: SECONDS, runs: RUNS, warmupSeconds: WARMUP, connections: CONNECTIONS });
-    } catch (error) {
-      dashboard = {
-        markdown: `### Our graph: learner dashboard\n\nNot measured: ${error instanceof Error ? error.message : String(error)}\n`,
-        ok: false,
-      };
-    }
-    lines.push(dashboard.markdown, '');
   }
 
   const loadAfter = loadavg();

@@ -38,6 +38,8 @@ export const gatewayEnvSchema = z
     MAX_TOKENS: envInt(5_000, 100, 100_000),
     MAX_COST: envInt(20_000, 100, 1_000_000),
     MAX_DIRECTIVES: envInt(50, 1, 500),
+    /** `login` fields allowed in one operation (aliases included): brute force is limited per operation. */
+    MAX_LOGINS_PER_OPERATION: envInt(1, 1, 100),
     INTROSPECTION: envBoolean(false),
     SHUTDOWN_TIMEOUT_MS: envInt(20_000, 100, 600_000),
     /**

@@ -24,6 +24,7 @@ import { SUBGRAPH_URL_VARS, subgraphTimeout, type GatewayEnv } from './env';
 import { compressLargeResponses } from './compression';
 import { createCacheMetrics } from './counting-cache';
 import { createSubgraphFetcher, type SubgraphHttpClient } from './fetcher';
+import { maxRootFieldOccurrences } from './operation-limits';
 import { mountPublicRoutes } from './public-routes';
 
 export interface GatewayContext {
@@ -167,7 +168,7 @@ export function createGatewayServer(options: {
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter({ logger, production }),
     plugins: [...(protection.plugins as ApolloServerPlugin<GatewayContext>[]), ApolloServerPluginLandingPageDisabled(), metricsPlugin],
-    validationRules: protection.validationRules,
+    validationRules: [...protection.validationRules, maxRootFieldOccurrences({ login: env.MAX_LOGINS_PER_OPERATION })],
     ...(tuning.documentCache ? { documentStore: caches.cache('document', tuning.documentCacheEntries) as never } : {}),
   });
 

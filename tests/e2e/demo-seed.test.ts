@@ -38,6 +38,8 @@ it('seeds institutions in the seed document’s proportions, learners at intake 
   expect(first.learners.opened + first.learners.existing).toBe(20);
   expect(first.outcomes.rejected).toBe(0);
   expect(first.outcomes.accepted).toBeGreaterThan(40);
+  expect(first.conversion.rules).toHaveLength(2); // the partner university's rules, published
+  expect(first.conversion.rewardItems).toBe(4);
   expect(first.sample.accountNo).toMatch(/^33\d{9}[\dX]$/);
   await eventually(async () => {
     const data = await graphqlOk<{ learner: { outcomes: { totalCount: number } } }>(
@@ -56,5 +58,6 @@ it('is idempotent: a second run finds everything and adds nothing', async () => 
   expect(again.learners.opened).toBe(0);
   expect(again.learners.existing).toBe(20);
   expect(again.outcomes.accepted).toBe(0);
+  expect(again.conversion.rules).toEqual(first.conversion.rules); // found, not drafted again
   expect(again.outcomes.duplicates).toBe(first.outcomes.accepted + first.outcomes.duplicates);
 }, 240_000);

@@ -442,87 +442,8 @@ export async function seedDemoWorld(o: SeedOptions): Promise<SeedReport> {
     }
     ruleIds.push(id);
   }
-  const rewards = [
-    { code: 'TRANSIT-100', name: '公交出行积分 100 点', kind: 'TRANSIT_POINTS', pointsCost: 100, stock: 100_000 },
-    { code: 'CARD-50', name: '市民卡充值 50 元', kind: 'STUDENT_CARD_TOPUP', pointsCost: 500, stock: 2_000 },
-    { code: 'TICKET-WESTLAKE', name: '西湖文化景点门票', kind: 'ADMISSION_TICKET', pointsCost: 300, stock: 500 },
-    { code: 'FEE-WAIVER-ZJOU', name: '浙江开放大学课程学费减免', kind: 'COURSE_FEE_WAIVER', pointsCost: 1_000, stock: 200 },
-  ];
-  for (const item of rewards) {
-    const r = await gql(
-      `mutation($i: RewardItemInput!) { upsertRewardItem(input: $i) { code } }`,
-      { i: { ...item, province: '33' } },
-      admin['33'],
-    );
-    if (!r.data) throw new SeedError(`the reward ${item.code} failed: ${r.errors?.[0]?.message}`);
-  }
-  const converting = people.filter((p) => p.opened && p.node.province === '33' && p.i % 20 === 0);
-  let submitted = 0;
-  let approved = 0;
-  let redemptions = 0;
-  const accountOf = async (p: (typeof people)[number]) =>
-    (
-      await gql<{ learnerByIdNumber: { accountNo: string } | null }>(
-        `query($n: String!) { learnerByIdNumber(idNumber: $n) { accountNo } }`,
-        { n: p.idNumber },
-        admin['33'],
-      )
-    ).data?.learnerByIdNumber?.accountNo ?? null;
-  await pool(converting, Math.min(4, o.concurrency), async (p, k) => {
-    const accountNo = await accountOf(p);
-    if (!accountNo) return;
-    const learner = mint({ role: 'LEARNER', province: '33', acct: accountNo, sub: accountNo });
-    const ruleId = ruleIds[p.i % 40 === 0 ? 0 : 1]!;
-    // The conversion service learns the recognised outcomes from events: wait until it has them.
-    const sim = await untilKnown(
-      `simulating a conversion for ${accountNo}`,
-      async () => {
-        const r = await gql<{ simulateConversion: { eligible: boolean; suggestedOutcomeIds: string[] } }>(
-          `query($a: ID!, $r: ID!) { simulateConversion(accountNo: $a, ruleId: $r) { eligible suggestedOutcomeIds } }`,
-          { a: accountNo, r: ruleId },
-          learner,
-        );
-        return r.data?.simulateConversion.eligible ? r.data.simulateConversion : 'retry';
-      },
-      20_000,
-    ).catch(() => null);
-    if (sim) {
-      const sub = await gql<{ submitConversion: { id: string; status: string } }>(
-        `mutation($i: SubmitConversionInput!) { submitConversion(input: $i) { id status } }`,
-        { i: { accountNo, ruleId, outcomeIds: sim.suggestedOutcomeIds, idempotencyKey: `demo-conversion-${p.i}` } },
-        learner,
-      );
-      if (sub.data) {
-        submitted++;
-        if (k % 2 === 0) {
-          const id = sub.data.submitConversion.id;
-          // Replays of the seed find these steps done already (an illegal step is refused; fine).
-          await gql(
-            `mutation($id: ID!) { preliminaryReview(id: $id, approve: true, note: "材料齐全") { status } }`,
-            { id },
-            operator(p.node),
-          );
-          const d = await gql<{ decideConversion: { status: string } }>(
-            `mutation($id: ID!) { decideConversion(id: $id, approve: true, note: "同意转换") { status } }`,
-            { id },
-            partner,
-          );
-          if (d.data?.decideConversion.status === 'APPROVED' || sub.data.submitConversion.status === 'APPROVED') approved++;
-        }
-      }
-    }
-    const red = await gql(
-      `mutation($a: ID!, $k: String!) { redeemReward(accountNo: $a, itemCode: "TRANSIT-100", quantity: 1, idempotencyKey: $k) { id } }`,
-      { a: accountNo, k: `demo-redeem-${p.i}` },
-      learner,
-    );
-    if (red.data) redemptions++;
-  });
-  o.log(
-    `conversion: ${ruleIds.length} published rules of ${university.name}, ${rewards.length} rewards, ${submitted} applications (${approved} approved), ${redemptions} redemptions`,
-  );
-
-  // 8. The partner's webhook subscription (a new secret on every run: secrets are shown only once).
+  // The partner's webhook subscription before the applications, so their events are delivered (a new
+  // secret on every run: secrets are shown only once).
   let webhook: SeedReport['webhook'] = null;
   if (o.webhookUrl) {
     const subs = await gql<{ webhookSubscriptions: Array<{ id: string; url: string; status: string }> }>(
@@ -559,6 +480,97 @@ export async function seedDemoWorld(o: SeedOptions): Promise<SeedReport> {
     webhook = { subscriptionId: out.subscription.id, url: o.webhookUrl, secret: out.secret };
     o.log(`webhooks: ${university.name} receives conversion events at ${o.webhookUrl}`);
   }
+
+  const rewards = [
+    { code: 'TRANSIT-100', name: '公交出行积分 100 点', kind: 'TRANSIT_POINTS', pointsCost: 100, stock: 100_000 },
+    { code: 'CARD-50', name: '市民卡充值 50 元', kind: 'STUDENT_CARD_TOPUP', pointsCost: 500, stock: 2_000 },
+    { code: 'TICKET-WESTLAKE', name: '西湖文化景点门票', kind: 'ADMISSION_TICKET', pointsCost: 300, stock: 500 },
+    { code: 'FEE-WAIVER-ZJOU', name: '浙江开放大学课程学费减免', kind: 'COURSE_FEE_WAIVER', pointsCost: 1_000, stock: 200 },
+  ];
+  for (const item of rewards) {
+    const r = await gql(
+      `mutation($i: RewardItemInput!) { upsertRewardItem(input: $i) { code } }`,
+      { i: { ...item, province: '33' } },
+      admin['33'],
+    );
+    if (!r.data) throw new SeedError(`the reward ${item.code} failed: ${r.errors?.[0]?.message}`);
+  }
+  const converting = people.filter((p) => p.opened && p.node.province === '33' && p.i % 20 === 0);
+  let submitted = 0;
+  let approved = 0;
+  let redemptions = 0;
+  const accountOf = async (p: (typeof people)[number]) =>
+    (
+      await gql<{ learnerByIdNumber: { accountNo: string } | null }>(
+        `query($n: String!) { learnerByIdNumber(idNumber: $n) { accountNo } }`,
+        { n: p.idNumber },
+        admin['33'],
+      )
+    ).data?.learnerByIdNumber?.accountNo ?? null;
+  // The conversion service learns recognised outcomes from events: wait until it has caught up with
+  // the first of these learners (then the others are there too, or nearly).
+  const firstAccount = converting[0] ? await accountOf(converting[0]) : null;
+  if (firstAccount) {
+    const token = mint({ role: 'LEARNER', province: '33', acct: firstAccount, sub: firstAccount });
+    await untilKnown(
+      'the conversion service catching up with the outcomes',
+      async () => {
+        const r = await gql<{ learner: { creditAccount: { recognized: number } } | null }>(
+          `query($a: ID!) { learner(accountNo: $a) { creditAccount { recognized } } }`,
+          { a: firstAccount },
+          token,
+        );
+        return (r.data?.learner?.creditAccount.recognized ?? 0) > 0 ? true : 'retry';
+      },
+      60_000,
+    ).catch(() => false);
+  }
+  await pool(converting, Math.min(4, o.concurrency), async (p, k) => {
+    const accountNo = await accountOf(p);
+    if (!accountNo) return;
+    const learner = mint({ role: 'LEARNER', province: '33', acct: accountNo, sub: accountNo });
+    const ruleId = ruleIds[p.i % 40 === 0 ? 0 : 1]!;
+    const r = await gql<{ simulateConversion: { eligible: boolean; suggestedOutcomeIds: string[] } }>(
+      `query($a: ID!, $r: ID!) { simulateConversion(accountNo: $a, ruleId: $r) { eligible suggestedOutcomeIds } }`,
+      { a: accountNo, r: ruleId },
+      learner,
+    );
+    const sim = r.data?.simulateConversion.eligible ? r.data.simulateConversion : null;
+    if (sim) {
+      const sub = await gql<{ submitConversion: { id: string; status: string } }>(
+        `mutation($i: SubmitConversionInput!) { submitConversion(input: $i) { id status } }`,
+        { i: { accountNo, ruleId, outcomeIds: sim.suggestedOutcomeIds, idempotencyKey: `demo-conversion-${p.i}` } },
+        learner,
+      );
+      if (sub.data) {
+        submitted++;
+        if (k % 2 === 0) {
+          const id = sub.data.submitConversion.id;
+          // Replays of the seed find these steps done already (an illegal step is refused; fine).
+          await gql(
+            `mutation($id: ID!) { preliminaryReview(id: $id, approve: true, note: "材料齐全") { status } }`,
+            { id },
+            operator(p.node),
+          );
+          const d = await gql<{ decideConversion: { status: string } }>(
+            `mutation($id: ID!) { decideConversion(id: $id, approve: true, note: "同意转换") { status } }`,
+            { id },
+            partner,
+          );
+          if (d.data?.decideConversion.status === 'APPROVED' || sub.data.submitConversion.status === 'APPROVED') approved++;
+        }
+      }
+    }
+    const red = await gql(
+      `mutation($a: ID!, $k: String!) { redeemReward(accountNo: $a, itemCode: "TRANSIT-100", quantity: 1, idempotencyKey: $k) { id } }`,
+      { a: accountNo, k: `demo-redeem-${p.i}` },
+      learner,
+    );
+    if (red.data) redemptions++;
+  });
+  o.log(
+    `conversion: ${ruleIds.length} published rules of ${university.name}, ${rewards.length} rewards, ${submitted} applications (${approved} approved), ${redemptions} redemptions`,
+  );
 
   return {
     institutions: { created, existing },

@@ -135,7 +135,9 @@ export function createGatewayServer(options: {
   const armor = new ApolloArmor({
     maxDepth: { n: env.MAX_DEPTH },
     maxAliases: { n: env.MAX_ALIASES },
-    maxTokens: { n: env.MAX_TOKENS },
+    // Counted by graphql-js's own parser (parseOptions below): armor's token plugin throws from a
+    // plugin hook, which Apollo answers with a 500 instead of a 400.
+    maxTokens: { enabled: false },
     costLimit: { maxCost: env.MAX_COST },
     maxDirectives: { n: env.MAX_DIRECTIVES },
     blockFieldSuggestion: { enabled: production },
@@ -168,6 +170,7 @@ export function createGatewayServer(options: {
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter({ logger, production }),
     plugins: [...(protection.plugins as ApolloServerPlugin<GatewayContext>[]), ApolloServerPluginLandingPageDisabled(), metricsPlugin],
+    parseOptions: { maxTokens: env.MAX_TOKENS },
     validationRules: [...protection.validationRules, maxRootFieldOccurrences({ login: env.MAX_LOGINS_PER_OPERATION })],
     ...(tuning.documentCache ? { documentStore: caches.cache('document', tuning.documentCacheEntries) as never } : {}),
   });

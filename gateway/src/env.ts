@@ -40,6 +40,13 @@ export const gatewayEnvSchema = z
     MAX_DIRECTIVES: envInt(50, 1, 500),
     /** `login` fields allowed in one operation (aliases included): brute force is limited per operation. */
     MAX_LOGINS_PER_OPERATION: envInt(1, 1, 100),
+    /**
+     * Per-client rate limit: root fields (operations, aliases included) per minute for one caller (its
+     * token subject, or its address when anonymous), per gateway process; 0 turns it off.
+     */
+    RATE_LIMIT_PER_MINUTE: envInt(0, 0, 1_000_000),
+    /** Proxies in front of the gateway whose x-forwarded-for is trusted for the client address (0: none). */
+    TRUST_PROXY_HOPS: envInt(0, 0, 10),
     INTROSPECTION: envBoolean(false),
     SHUTDOWN_TIMEOUT_MS: envInt(20_000, 100, 600_000),
     /**

@@ -6,6 +6,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import cors from 'cors';
+import { Kind, type DocumentNode, type FragmentDefinitionNode } from 'graphql';
 import type { Caller, Component } from '@creditbank/kernel';
 import type { TokenVerifier } from '@creditbank/auth';
 import { REQUEST_ID_HEADER, TRACEPARENT_HEADER, type Logger } from '@creditbank/logging';
@@ -26,16 +27,25 @@ import { createCacheMetrics } from './counting-cache';
 import { createSubgraphFetcher, type SubgraphHttpClient } from './fetcher';
 import { maxRootFieldOccurrences } from './operation-limits';
 import { mountPublicRoutes } from './public-routes';
+import { createRateLimiter, rateLimitedError, rootFieldCount } from './rate-limit';
 
 export interface GatewayContext {
   caller: Caller;
   requestId: string;
   traceparent?: string;
   authorization?: string;
+  /** Who the rate limit counts: the token subject, or the address of an anonymous caller. */
+  client?: string;
 }
 
 export interface GatewayServer extends Component {
   url(): string;
+}
+
+function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
+  const out: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) out[d.name.value] = d;
+  return out;
 }
 
 export function supergraphPath(env: GatewayEnv): string {
@@ -160,6 +170,25 @@ export function createGatewayServer(options: {
     },
   };
 
+  // After validation, before any subgraph is called: each root field costs one token of the caller's bucket.
+  const limiter = env.RATE_LIMIT_PER_MINUTE > 0 ? createRateLimiter({ perMinute: env.RATE_LIMIT_PER_MINUTE }) : null;
+  const rateLimitPlugin: ApolloServerPlugin<GatewayContext> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(ctx) {
+          if (!limiter || !ctx.contextValue.client || !ctx.operation) return;
+          if (
+            !limiter.take(
+              ctx.contextValue.client,
+              Math.max(1, rootFieldCount(ctx.operation, ctx.document ? fragmentsOf(ctx.document) : {})),
+            )
+          )
+            throw rateLimitedError();
+        },
+      };
+    },
+  };
+
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production || env.INTROSPECTION,
@@ -169,7 +198,12 @@ export function createGatewayServer(options: {
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter({ logger, production }),
-    plugins: [...(protection.plugins as ApolloServerPlugin<GatewayContext>[]), ApolloServerPluginLandingPageDisabled(), metricsPlugin],
+    plugins: [
+      ...(protection.plugins as ApolloServerPlugin<GatewayContext>[]),
+      ApolloServerPluginLandingPageDisabled(),
+      rateLimitPlugin,
+      metricsPlugin,
+    ],
     parseOptions: { maxTokens: env.MAX_TOKENS },
     validationRules: [...protection.validationRules, maxRootFieldOccurrences({ login: env.MAX_LOGINS_PER_OPERATION })],
     ...(tuning.documentCache ? { documentStore: caches.cache('document', tuning.documentCacheEntries) as never } : {}),
@@ -177,6 +211,8 @@ export function createGatewayServer(options: {
 
   const app = express();
   app.disable('x-powered-by');
+  // Behind the ingress the client address is in x-forwarded-for (rate limits of anonymous callers).
+  if (env.TRUST_PROXY_HOPS > 0) app.set('trust proxy', env.TRUST_PROXY_HOPS);
   const http = createHttpListener(app);
   let draining = false;
   let started = false;
@@ -232,8 +268,10 @@ export function createGatewayServer(options: {
         expressMiddleware(apollo, {
           context: async ({ req }) => {
             const r = req as AuthenticatedRequest;
+            const caller = r.caller ?? { kind: 'anonymous' };
             return {
-              caller: r.caller ?? { kind: 'anonymous' },
+              client: caller.kind === 'user' ? `user:${caller.sub}` : `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`,
+              caller,
               requestId: r.requestId ?? '',
               ...(r.traceparent ? { traceparent: r.traceparent } : {}),
               ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),

@@ -26,7 +26,10 @@ export function maxRootFieldOccurrences(limits: Readonly<Record<string, number>>
         count(node.selectionSet, counts, new Set());
         for (const [field, max] of Object.entries(limits)) {
           const n = counts.get(field) ?? 0;
-          if (n > max) context.reportError(new GraphQLError(`Operation limit: at most ${max} '${field}' per operation, found ${n}`, { nodes: [node] }));
+          if (n > max)
+            context.reportError(
+              new GraphQLError(`Operation limit: at most ${max} '${field}' per operation, found ${n}`, { nodes: [node] }),
+            );
         }
       },
     };

@@ -21,6 +21,18 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
+/** A gateway in this process over the given subgraphs (`env` adds to or overrides the test defaults). */
+export async function startGateway(urls: Record<ServiceKey, string>, env: Record<string, string> = {}): Promise<Started> {
+  return gateway({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'error',
+    PORT: '0',
+    JWT_JWKS: testJwks(),
+    ...Object.fromEntries((Object.keys(urls) as ServiceKey[]).map((k) => [`SUBGRAPH_${k.toUpperCase().replace(/-/g, '_')}_URL`, urls[k]])),
+    ...env,
+  });
+}
+
 export async function startPlatform(options: { env?: Partial<Record<ServiceKey, Record<string, string>>> } = {}): Promise<Platform> {
   const ns = createTestNamespace();
   const keys = Object.keys(SERVICES) as ServiceKey[];
@@ -29,13 +41,7 @@ export async function startPlatform(options: { env?: Partial<Record<ServiceKey, 
     // Sequential start: each service's topic check is then a no-op for the next ones.
     for (const key of keys) started[key] = await SERVICES[key](serviceTestEnv(ns, key, options.env?.[key] ?? {}));
     const urls = Object.fromEntries(keys.map((k) => [k, started[k].url])) as Record<ServiceKey, string>;
-    const gw = await gateway({
-      NODE_ENV: 'test',
-      LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'error',
-      PORT: '0',
-      JWT_JWKS: testJwks(),
-      ...Object.fromEntries(keys.map((k) => [`SUBGRAPH_${k.toUpperCase().replace(/-/g, '_')}_URL`, urls[k]])),
-    });
+    const gw = await startGateway(urls);
     return {
       ns,
       gatewayUrl: gw.url,

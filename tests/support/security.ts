@@ -37,3 +37,17 @@ export function gql<T = Record<string, unknown>>(
 ): Promise<GraphQLResponse<T>> {
   return graphql<T>(url, query, variables, options);
 }
+
+/**
+ * Seeds a world, retrying when a write times out under load (a slow first write of a fresh namespace
+ * on a busy machine): each attempt gets its own number so retried learners never collide.
+ */
+export async function seedWithRetry<T>(attempt: (n: number) => Promise<T>, attempts = 3): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (error) {
+      if (n >= attempts || !String(error).includes('INTERNAL_SERVER_ERROR')) throw error;
+    }
+  }
+}

@@ -136,6 +136,8 @@ export interface RunResult {
   non2xx: number;
   errors: number;
   failed: boolean;
+  /** The first body that differed from the expected one (for the report), if any. */
+  firstMismatch?: string;
   cpuMs: number;
   cpuMsPerRequest: number;
   peakRssMiB: number;
@@ -154,6 +156,7 @@ export async function runLoad(
 ): Promise<RunResult> {
   let i = 0;
   let mismatches = 0;
+  let firstMismatch: string | undefined;
   const latencies: number[] = [];
   const sampler = resourceSampler(options.pids);
   let finish: (r: autocannon.Result) => void = () => undefined;
@@ -179,7 +182,10 @@ export async function runLoad(
           },
           // autocannon's expectBody cannot be combined with per-request setup: compare here.
           onResponse: (statusCode: number, body: string) => {
-            if (statusCode >= 200 && statusCode < 300 && body !== target.expectBody) mismatches += 1;
+            if (statusCode >= 200 && statusCode < 300 && body !== target.expectBody) {
+              mismatches += 1;
+              firstMismatch ??= body.slice(0, 2000);
+            }
           },
         },
       ],
@@ -203,12 +209,15 @@ export async function runLoad(
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     failed: result.mismatches + mismatches + result.non2xx + result.errors + result.timeouts > 0 || requests === 0,
+    ...(firstMismatch !== undefined ? { firstMismatch } : {}),
     cpuMs: res.cpuMs,
     cpuMsPerRequest: requests ? res.cpuMs / requests : NaN,
     peakRssMiB: res.peakRssMiB,
     load1: loadavg()[0] ?? NaN,
   };
 }
+
+const firstMismatchOf = (runs: readonly RunResult[]) => runs.find((x) => x.firstMismatch !== undefined)?.firstMismatch;
 
 /** Warm-up, then `runs` measured runs; the reported figures are the medians (by requests/s). */
 export async function measure(
@@ -232,6 +241,7 @@ export async function measure(
     non2xx: runs.reduce((s, x) => s + x.non2xx, 0),
     errors: runs.reduce((s, x) => s + x.errors, 0),
     failed: runs.some((x) => x.failed),
+    ...(firstMismatchOf(runs) !== undefined ? { firstMismatch: firstMismatchOf(runs)! } : {}),
     cpuMs: med('cpuMs'),
     cpuMsPerRequest: med('cpuMsPerRequest'),
     peakRssMiB: Math.max(...runs.map((x) => x.peakRssMiB)),

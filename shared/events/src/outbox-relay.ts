@@ -184,15 +184,30 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return total;
   }
 
-  /** What was signalled decides: hinted documents only, or a full scan (unhinted signal, or the poll interval passed). */
+  /**
+   * What was signalled decides: hinted documents only, or a full scan (unhinted signal, or the poll
+   * interval passed). Full scans are for recovery (a crash, another replica's writes); where they are
+   * slow (a collection scan on a database without the index) they run at most a tenth of the time, so
+   * hinted passes keep events flowing. Hints of a failed pass are kept for the next one.
+   */
   let lastFullScan = 0;
+  let lastFullScanMs = 0;
   async function passOnce(full: boolean): Promise<number> {
     const { hints, unhinted } = options.signal.drain();
-    if (full || unhinted || Date.now() - lastFullScan >= pollMs) {
-      lastFullScan = Date.now();
-      return passAll();
+    try {
+      if (full || unhinted || Date.now() - lastFullScan >= Math.max(pollMs, 10 * lastFullScanMs)) {
+        lastFullScan = Date.now();
+        try {
+          return await passAll();
+        } finally {
+          lastFullScanMs = Date.now() - lastFullScan;
+        }
+      }
+      return await passHinted(hints);
+    } catch (error) {
+      for (const [collection, ids] of hints) options.signal.notify({ collection, ids });
+      throw error;
     }
-    return passHinted(hints);
   }
 
   /** Serialise passes: a flush during a running pass waits for it, then runs its own. */

@@ -14,6 +14,10 @@ describe('error messages carry no submitted values', () => {
       'Variable "$i" got invalid value "13800138000"; Expected type "Int". Int cannot represent non-integer value',
       'Variable "$i" got an invalid value',
     ],
+    [
+      'Variable "$input" got invalid value { name: "张三; x" }; Field "idNumber" of required type "String!" was not provided.',
+      'Variable "$input" got an invalid value; Field "idNumber" of required type "String!" was not provided.',
+    ],
     ['Expected value of type "Int!", found "13800138000".', 'Expected value of type "Int!".'],
     ['Cannot query field "x" on type "Query".', 'Cannot query field "x" on type "Query".'],
   ])('%s', (input, expected) => {

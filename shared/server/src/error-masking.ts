@@ -29,7 +29,9 @@ export function withoutInputValues(message: string): string {
   if (head) {
     const name = head[1]!;
     const at = new RegExp(` at "(${name}(?:\\[\\d+\\]|\\.[A-Za-z_][A-Za-z0-9_]*)*)"; (.*)$`, 's').exec(message);
-    const reason = at ? stripValue(at[2]!) : '';
+    // A missing required field has no path: keep graphql-js's fixed sentence naming it (no value in it).
+    const missing = at ? null : /; (Field "[A-Za-z_][A-Za-z0-9_]*" of required type "[^"]+" was not provided\.)$/.exec(message);
+    const reason = at ? stripValue(at[2]!) : (missing?.[1] ?? '');
     return `Variable "$${name}" got an invalid value${at ? ` at "${at[1]}"` : ''}${reason ? `; ${reason}` : ''}`;
   }
   return stripValue(message);

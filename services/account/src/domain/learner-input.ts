@@ -7,7 +7,8 @@ export const DIVISION_PATTERN = /^[1-9][0-9]{5}([0-9]{3})?$/;
 export function requireName(value: string, field: string): string {
   const name = value.normalize('NFC').trim();
   if (name.length < 1 || name.length > 50) throw new BadInputError('Name must be 1 to 50 characters', field);
-  if (/[\p{Cc}<>]/u.test(name)) throw new BadInputError('Name contains characters that are not allowed', field);
+  // Control and format characters (zero-width, bidi overrides) and lone surrogates: invisible or spoofing.
+  if (/[\p{Cc}\p{Cf}\p{Cs}<>]/u.test(name)) throw new BadInputError('Name contains characters that are not allowed', field);
   return name;
 }
 

@@ -58,7 +58,10 @@ export function requireRole(caller: Caller, roles: readonly string[]): asserts c
 /** A short free text (reviewer's note, reason): trimmed, bounded, no control characters. */
 export function noteText(v: string | null | undefined, field: string, required: boolean, max = 500): string | null {
   const t = (v ?? '').normalize('NFC').trim();
-  if (!t) {
+  // Lone surrogates are not text; bidi overrides can disguise what a name says; a value of nothing but
+  // invisible format characters is empty.
+  if (/\p{Cs}|[\u202A-\u202E\u2066-\u2069]/u.test(t)) throw new BadInputError('Contains characters that are not allowed', field);
+  if (!t.replace(/\p{Cf}/gu, '').trim()) {
     if (required) throw new BadInputError('A note with the reason is required', field);
     return null;
   }

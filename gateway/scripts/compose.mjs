@@ -41,6 +41,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
         process.exit(1);
       }
       console.log('supergraph is up to date');
+    } else if (existsSync(out) && readFileSync(out, 'utf8') === supergraphSdl) {
+      // Unchanged: leave the file alone (a running gateway or test may be reading it).
+      console.log(`composed ${SUBGRAPHS.length} subgraphs → gateway/supergraph.graphql (unchanged)`);
     } else {
       writeFileSync(out, supergraphSdl);
       console.log(`composed ${SUBGRAPHS.length} subgraphs → gateway/supergraph.graphql`);

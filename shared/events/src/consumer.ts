@@ -97,29 +97,71 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   const isTransient = options.isTransient ?? (() => false);
   const handlers = new Map(options.handlers.map((h) => [h.definition.type, h.handler]));
   const topics = [...new Set(options.handlers.map((h) => h.definition.topic))];
-  const consumer: Consumer = options.kafka.consumer({
-    groupId,
-    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
-    heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 10_000) / 3)),
-    // Long-poll bound: data is delivered as soon as it arrives; this only bounds how long a stop waits.
-    maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
-    retry: { retries: 10, initialRetryTime: 300 },
-    allowAutoTopicCreation: false,
-  });
+  const makeConsumer = (): Consumer => {
+    const c = options.kafka.consumer({
+      groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 10_000) / 3)),
+      // Long-poll bound: data is delivered as soon as it arrives; this only bounds how long a stop waits.
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
+      retry: { retries: 10, initialRetryTime: 300 },
+      allowAutoTopicCreation: false,
+    });
+    c.on(c.events.GROUP_JOIN, () => {
+      joined = true;
+      crashed = false;
+      onJoin?.();
+    });
+    c.on(c.events.CRASH, (e) => {
+      log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+      if (!e.payload.restart) {
+        // kafkajs gives up on non-retriable errors (e.g. "the coordinator is not aware of this member"
+        // after a session timeout under load): start a fresh member ourselves.
+        crashed = true;
+        scheduleRestart();
+      }
+    });
+    return c;
+  };
   let joined = false;
   let crashed = false;
   let running = false;
   let onJoin: (() => void) | null = null;
+  let restarting: Promise<void> | null = null;
+  let consumer: Consumer = makeConsumer();
 
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    joined = true;
-    crashed = false;
-    onJoin?.();
-  });
-  consumer.on(consumer.events.CRASH, (e) => {
-    log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
-    if (!e.payload.restart) crashed = true;
-  });
+  async function connectAndRun(): Promise<void> {
+    await consumer.connect();
+    for (const topic of topics) await consumer.subscribe({ topic: prefix + topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+      eachBatch,
+    });
+  }
+
+  /** A new group member after a crash kafkajs does not recover from, with backoff; offsets resume where committed. */
+  function scheduleRestart(): void {
+    if (restarting || !running) return;
+    restarting = (async () => {
+      for (let attempt = 0; running; attempt++) {
+        await sleep(Math.min(30_000, 1_000 * 2 ** attempt));
+        if (!running) return;
+        await consumer.disconnect().catch(() => undefined);
+        consumer = makeConsumer();
+        try {
+          await connectAndRun();
+          log.warn({ attempt }, 'consumer restarted after a crash');
+          return;
+        } catch (error) {
+          log.error({ err: error, attempt }, 'consumer restart failed; retrying');
+        }
+      }
+    })().finally(() => {
+      restarting = null;
+    });
+  }
 
   function logical(topic: string): string {
     return prefix && topic.startsWith(prefix) ? topic.slice(prefix.length) : topic;
@@ -274,18 +316,11 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     name: `consumer:${options.groupId}`,
     groupId,
     async start() {
-      await consumer.connect();
-      for (const topic of topics) await consumer.subscribe({ topic: prefix + topic, fromBeginning: true });
       const joinedNow = new Promise<void>((resolve) => {
         onJoin = resolve;
       });
       running = true;
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-        eachBatch,
-      });
+      await connectAndRun();
       if (options.awaitJoin ?? true) {
         const timeout = new AbortController();
         try {
@@ -302,6 +337,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     },
     async stop() {
       running = false;
+      await restarting;
       await consumer.disconnect();
     },
     async ready() {

@@ -6,7 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Express } from 'express';
-import type { Caller, Component, Policy } from '@creditbank/kernel';
+import { isAppError, type Caller, type Component, type Policy } from '@creditbank/kernel';
 import type { TokenVerifier } from '@creditbank/auth';
 import { currentContext, type Logger } from '@creditbank/logging';
 import { createErrorFormatter } from './error-masking';
@@ -87,7 +87,7 @@ export function createSubgraphServer<TContext extends BaseContext>(options: Subg
               operation,
               type: ctx.operation?.operation ?? 'unknown',
               ms: Math.round(seconds * 1000),
-              ...(ctx.errors?.length ? { errorCodes: ctx.errors.map((e) => e.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR') } : {}),
+              ...(ctx.errors?.length ? { errorCodes: ctx.errors.map(errorCodeOf) } : {}),
             },
             'graphql',
           );
@@ -165,4 +165,12 @@ export function createSubgraphServer<TContext extends BaseContext>(options: Subg
       return started && !draining;
     },
   };
+}
+
+/** The client-facing code of an error as the access log records it (application errors carry theirs). */
+export function errorCodeOf(e: GraphQLError): string {
+  const code = e.extensions?.['code'];
+  if (typeof code === 'string') return code;
+  const original = e.originalError;
+  return isAppError(original) ? original.code : 'INTERNAL_SERVER_ERROR';
 }

@@ -349,7 +349,7 @@ export async function seedDemoWorld(o: SeedOptions): Promise<SeedReport> {
       const candidates = itemsOf(TYPE_OF[inst.category]);
       if (candidates.length === 0) continue;
       const item = candidates[(p.i + j * 5) % candidates.length]!;
-      const year = 2012 + ((p.i + j * 3) % 15);
+      const year = 2012 + ((p.i + j * 3) % 14); // 2012–2025: never in the future
       const rows = rowsByInst.get(inst.code) ?? [];
       rows.push({
         externalRef: `demo-${p.i}-${j}`,

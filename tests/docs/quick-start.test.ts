@@ -12,7 +12,8 @@ const localDir = join(root, '.local');
 it('npm start brings the platform up with a demo world, and Ctrl-C stops it', async () => {
   const child = spawn(process.execPath, [join(root, 'scripts', 'start.mjs')], {
     cwd: root,
-    env: { ...process.env, DEMO_SCALE: '0.02', LOG_LEVEL: 'warn', CREDITBANK_LOCAL_DIR: localDir },
+    // Its own topic names, so it never races other tests that start services with the real ones.
+    env: { ...process.env, DEMO_SCALE: '0.02', LOG_LEVEL: 'warn', CREDITBANK_LOCAL_DIR: localDir, KAFKA_TOPIC_PREFIX: 'quickstart.' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

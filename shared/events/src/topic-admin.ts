@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import { dlqTopic } from '@creditbank/contracts';
 
@@ -23,18 +24,22 @@ export async function ensureTopics(kafka: Kafka, options: EnsureTopicsOptions): 
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = [...wanted].filter((t) => !existing.has(t));
-    if (missing.length === 0) return;
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: options.partitions ?? 3, replicationFactor: 1 })),
-      });
-    } catch (error) {
-      // Another service created some of them at the same moment: fine if they all exist now.
-      const now = new Set(await admin.listTopics());
-      if (missing.some((t) => !now.has(t))) throw error;
+    for (let attempt = 0; ; attempt++) {
+      const existing = new Set(await admin.listTopics());
+      const missing = [...wanted].filter((t) => !existing.has(t));
+      if (missing.length === 0) return;
+      try {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({ topic, numPartitions: options.partitions ?? 3, replicationFactor: 1 })),
+        });
+        return;
+      } catch (error) {
+        // Another service (or replica) created some of them at the same moment, and the broker may not
+        // host their partitions yet ("does not host this topic-partition"): look again shortly.
+        if (attempt >= 20) throw error;
+        await sleep(250 * Math.min(8, attempt + 1));
+      }
     }
   } finally {
     await admin.disconnect();

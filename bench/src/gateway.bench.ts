@@ -6,7 +6,17 @@ import { cacheHitRate } from '@creditbank/gateway';
 import { makeAccountNo } from '@creditbank/kernel';
 import { testJwks, tokens } from '@creditbank/testing';
 import { GUILD_QUERY, GUILD_SUBGRAPHS, PASS_THROUGH_QUERY, expectedGuildData, expectedPassThroughData } from './gateway/guild-fixtures';
-import { freePort, measure, spawnServer, waitFor, type RunResult, type Spawned, type Target } from './gateway/load-runner';
+import {
+  freePort,
+  measure,
+  measureInterleaved,
+  median,
+  spawnServer,
+  waitFor,
+  type RunResult,
+  type Spawned,
+  type Target,
+} from './gateway/load-runner';
 import { machine, writeSection } from './report';
 
 /**
@@ -80,33 +90,60 @@ const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '—');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '—');
 const status = (r: RunResult) => (r.failed ? `**failed** (${r.mismatches} mismatched, ${r.non2xx} non-2xx, ${r.errors} errors)` : 'ok');
 
-async function runConfig(config: Config, supergraphFile: string, query: string, expected: unknown): Promise<{ row: Row; hit?: string }> {
-  const gw = await startGateway(config, supergraphFile);
+/**
+ * Gateways for the given configurations, all started, then measured in interleaved rounds (see
+ * `measureInterleaved`); the caches of our gateway (keys starting with `b`) read from /metrics.
+ */
+async function runInterleaved(
+  configs: readonly Config[],
+  supergraphFile: string,
+  query: string,
+  expected: unknown,
+): Promise<{ rows: Map<string, Row>; rounds: Array<Map<string, RunResult>>; hit: Map<string, string> }> {
+  const started: Array<Spawned & { url: string }> = [];
   try {
-    const expectBody = await probe(gw.url, query, expected, userTokens[0]!);
-    const target: Target = { url: gw.url, body: JSON.stringify({ query }), expectBody, tokens: userTokens };
-    const { median } = await measure(target, {
-      warmupSeconds: WARMUP,
-      seconds: SECONDS,
-      runs: RUNS,
-      connections: CONNECTIONS,
-      pids: [gw.child.pid!],
-    });
-    process.stdout.write(
-      `${config.label}: ${f0(median.rps)} req/s, p95 ${f1(median.p95)} ms, ${f2(median.cpuMsPerRequest)} CPU-ms/req ${status(median)}\n`,
+    for (const c of configs) started.push(await startGateway(c, supergraphFile));
+    const targets = await Promise.all(
+      started.map(async (gw) => ({
+        target: {
+          url: gw.url,
+          body: JSON.stringify({ query }),
+          expectBody: await probe(gw.url, query, expected, userTokens[0]!),
+          tokens: userTokens,
+        },
+        pids: [gw.child.pid!],
+      })),
     );
-    let hit: string | undefined;
-    if (config.key.startsWith('b')) {
-      const metrics = await (await fetch(gw.url.replace('/graphql', '/metrics'))).text();
-      const plan = cacheHitRate(metrics, 'query_plan');
-      const doc = cacheHitRate(metrics, 'document');
-      const pct = (x: { rate: number | null }) => (x.rate === null ? 'n/a' : `${(x.rate * 100).toFixed(3)} %`);
-      hit = `query plans ${pct(plan)} (${f0(plan.misses)} misses), documents ${pct(doc)} (${f0(doc.misses)} misses)`;
+    const { medians, rounds } = await measureInterleaved(
+      targets,
+      { warmupSeconds: WARMUP, seconds: SECONDS, runs: RUNS, connections: CONNECTIONS },
+      (round, i, r) =>
+        process.stdout.write(`  round ${round + 1} ${configs[i]!.key}: ${f0(r.rps)} req/s, p95 ${f1(r.p95)} ms, load ${f1(r.load1)}\n`),
+    );
+    const rows = new Map<string, Row>();
+    const hit = new Map<string, string>();
+    for (const [i, c] of configs.entries()) {
+      const m = medians[i]!;
+      rows.set(c.key, { label: c.label, result: m });
+      process.stdout.write(`${c.label}: ${f0(m.rps)} req/s, p95 ${f1(m.p95)} ms, ${f2(m.cpuMsPerRequest)} CPU-ms/req ${status(m)}\n`);
+      if (c.key.startsWith('b')) {
+        const metrics = await (await fetch(started[i]!.url.replace('/graphql', '/metrics'))).text();
+        const plan = cacheHitRate(metrics, 'query_plan');
+        const doc = cacheHitRate(metrics, 'document');
+        const pct = (x: { rate: number | null }) => (x.rate === null ? 'n/a' : `${(x.rate * 100).toFixed(3)} %`);
+        hit.set(c.key, `query plans ${pct(plan)} (${f0(plan.misses)} misses), documents ${pct(doc)} (${f0(doc.misses)} misses)`);
+      }
     }
-    return { row: { label: config.label, result: median }, ...(hit ? { hit } : {}) };
+    return { rows, rounds: rounds.map((round) => new Map(configs.map((c, i) => [c.key, round[i]!]))), hit };
   } finally {
-    await gw.stop();
+    await Promise.all(started.map((gw) => gw.stop()));
   }
+}
+
+/** `x / y` in each round, and their median: the ratio a load swing distorts least. */
+function ratioByRound(rounds: ReadonlyArray<Map<string, RunResult>>, x: string, y: string): { median: number; each: number[] } {
+  const each = rounds.map((r) => r.get(x)!.rps / r.get(y)!.rps);
+  return { median: median(each), each };
 }
 
 async function run(): Promise<void> {
@@ -125,7 +162,7 @@ async function run(): Promise<void> {
 
     lines.push('## Gateway (`node scripts/bench.mjs gateway`)', '');
     lines.push(
-      `Load: autocannon from the benchmark process, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${RUNS} measured runs of ${SECONDS} s (medians shown); every response body compared byte for byte with the one checked against the answer computed from the fixtures (a run with any mismatch, non-2xx or socket error is marked failed). Servers are child processes with \`NODE_ENV=production\`; every request carries a real ES256 JWT (200 learners' tokens in turn; only our gateway verifies them). CPU-ms per request is user + system time of the gateway's process tree (all workers) from /proc over the run, divided by the requests answered; the four subgraphs run in one separate process and are not counted.`,
+      `Load: autocannon from the benchmark process, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${RUNS} measured rounds of ${SECONDS} s per configuration (medians shown). The configurations of a table run side by side and are measured in interleaved rounds (a, b, c, … then b, c, …, a, …), so a load swing on the machine falls on all of them alike; goal ratios are the median of the ratios within each round; every response body compared byte for byte with the one checked against the answer computed from the fixtures (a run with any mismatch, non-2xx or socket error is marked failed). Servers are child processes with \`NODE_ENV=production\`; every request carries a real ES256 JWT (200 learners' tokens in turn; only our gateway verifies them). CPU-ms per request is user + system time of the gateway's process tree (all workers) from /proc over the run, divided by the requests answered; the four subgraphs run in one separate process and are not counted.`,
       '',
     );
 
@@ -150,23 +187,24 @@ async function run(): Promise<void> {
       },
       { key: 'b1', label: '(b₁) our gateway, GATEWAY_WORKERS=1', env: { BENCH_GATEWAY: 'ours', GATEWAY_WORKERS: '1' } },
     ];
-    const peerRows = new Map<string, Row>();
+    let peerRows = new Map<string, Row>();
     let hitRates = '';
     if (ONLY.has('peers')) {
-      for (const p of peers) {
-        const { row, hit } = await runConfig(p, supergraphFile, GUILD_QUERY, expectedGuildData());
-        peerRows.set(p.key, row);
-        if (hit && p.key === 'b') hitRates = hit;
-      }
+      const measured = await runInterleaved(peers, supergraphFile, GUILD_QUERY, expectedGuildData());
+      peerRows = measured.rows;
+      hitRates = measured.hit.get('b') ?? '';
       const a = peerRows.get('a')!.result;
       const b = peerRows.get('b')!.result;
       const c = peerRows.get('c')!.result;
       const c2 = peerRows.get('c2')!.result;
-      const g1 = b.rps / a.rps;
-      const g2 = b.rps / c.rps;
+      const r1 = ratioByRound(measured.rounds, 'b', 'a');
+      const r2 = ratioByRound(measured.rounds, 'b', 'c');
+      const g1 = r1.median;
+      const g2 = r2.median;
       const ok1 = g1 >= 1.5 && !a.failed && !b.failed;
       const ok2 = g2 >= 1 && !b.failed && !c.failed;
       goalsMet &&= ok1 && ok2;
+      const each = (r: { each: number[] }) => r.each.map(f2).join(', ');
       lines.push(
         '### Peer comparison: the Guild benchmark shape, same machine, same run',
         '',
@@ -179,8 +217,8 @@ async function run(): Promise<void> {
             `| ${r.label} | **${f0(r.result.rps)}** | ${f1(r.result.p95)} | ${f1(r.result.p99)} | ${f2(r.result.cpuMsPerRequest)} | ${f0(r.result.peakRssMiB)} | ${f1(r.result.load1)} | ${status(r.result)} |`,
         ),
         '',
-        `- Goal (b) ≥ 1.5 × (a): **${f2(g1)} ×** — ${ok1 ? 'met' : '**not met**'}.`,
-        `- Goal (b) ≥ (c): **${f2(g2)} ×** — ${ok2 ? 'met' : '**not met**'}; against Hive with 2 forks (c′): ${f2(b.rps / c2.rps)} ×.`,
+        `- Goal (b) ≥ 1.5 × (a): **${f2(g1)} ×** (median of the per-round ratios ${each(r1)}; ratio of the medians ${f2(b.rps / a.rps)} ×) — ${ok1 ? 'met' : '**not met**'}.`,
+        `- Goal (b) ≥ (c): **${f2(g2)} ×** (per round ${each(r2)}; ratio of the medians ${f2(b.rps / c.rps)} ×) — ${ok2 ? 'met' : '**not met**'}; against Hive with 2 forks (c′): ${f2(b.rps / c2.rps)} ×.`,
         `- Our gateway's caches over the (b) runs (from \`creditbank_gateway_cache_lookups_total\`, aggregated over the workers): ${hitRates || 'n/a'}.`,
         '',
       );
@@ -268,8 +306,8 @@ async function run(): Promise<void> {
         { key: 'b-2', label: '+ counting LRU query-plan and document caches', env: { BENCH_GATEWAY: 'ours', GATEWAY_WORKERS: '1' } },
         { key: 'b-3', label: '+ 2 cluster workers (= (b))', env: { BENCH_GATEWAY: 'ours', GATEWAY_WORKERS: '2' } },
       ];
-      const rows: Row[] = [];
-      for (const s of steps) rows.push((await runConfig(s, supergraphFile, GUILD_QUERY, expectedGuildData())).row);
+      const measured = await runInterleaved(steps, supergraphFile, GUILD_QUERY, expectedGuildData());
+      const rows: Row[] = steps.map((st) => measured.rows.get(st.key)!);
       lines.push(
         '### What each change bought (ablation, Guild query, same run)',
         '',

@@ -219,19 +219,10 @@ export async function runLoad(
 
 const firstMismatchOf = (runs: readonly RunResult[]) => runs.find((x) => x.firstMismatch !== undefined)?.firstMismatch;
 
-/** Warm-up, then `runs` measured runs; the reported figures are the medians (by requests/s). */
-export async function measure(
-  target: Target,
-  options: { warmupSeconds: number; seconds: number; runs: number; connections: number; overallRate?: number; pids: readonly number[] },
-): Promise<{ median: RunResult; runs: RunResult[]; failed: boolean }> {
-  await runLoad(target, { ...options, seconds: options.warmupSeconds });
-  const runs: RunResult[] = [];
-  for (let r = 0; r < options.runs; r += 1) runs.push(await runLoad(target, options));
-  const med = <K extends keyof RunResult>(k: K) => {
-    const v = runs.map((x) => x[k] as number).sort((a, b) => a - b);
-    return v[Math.floor(v.length / 2)]!;
-  };
-  const median: RunResult = {
+/** The medians of measured runs (each figure separately; failures and errors summed). */
+export function summarize(runs: readonly RunResult[]): RunResult {
+  const med = <K extends keyof RunResult>(k: K) => median(runs.map((x) => x[k] as number));
+  return {
     rps: med('rps'),
     requests: med('requests'),
     p50: med('p50'),
@@ -247,5 +238,48 @@ export async function measure(
     peakRssMiB: Math.max(...runs.map((x) => x.peakRssMiB)),
     load1: med('load1'),
   };
-  return { median, runs, failed: median.failed };
+}
+
+/** The median of a non-empty list (the upper middle for an even count). */
+export function median(values: readonly number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  return v[Math.floor(v.length / 2)]!;
+}
+
+/** Warm-up, then `runs` measured runs; the reported figures are the medians. */
+export async function measure(
+  target: Target,
+  options: { warmupSeconds: number; seconds: number; runs: number; connections: number; overallRate?: number; pids: readonly number[] },
+): Promise<{ median: RunResult; runs: RunResult[]; failed: boolean }> {
+  await runLoad(target, { ...options, seconds: options.warmupSeconds });
+  const runs: RunResult[] = [];
+  for (let r = 0; r < options.runs; r += 1) runs.push(await runLoad(target, options));
+  const m = summarize(runs);
+  return { median: m, runs, failed: m.failed };
+}
+
+/**
+ * Several targets measured in interleaved rounds: all warmed up first, then each round runs every
+ * target once, the order rotated from round to round. A load swing on a shared machine then falls
+ * on all targets alike instead of on whichever was measured during it, and ratios can be taken
+ * within each round (`rounds[r][i]`).
+ */
+export async function measureInterleaved(
+  targets: ReadonlyArray<{ target: Target; pids: readonly number[] }>,
+  options: { warmupSeconds: number; seconds: number; runs: number; connections: number },
+  onRun?: (round: number, index: number, result: RunResult) => void,
+): Promise<{ medians: RunResult[]; rounds: RunResult[][] }> {
+  for (const t of targets) await runLoad(t.target, { ...options, seconds: options.warmupSeconds, pids: t.pids });
+  const rounds: RunResult[][] = [];
+  for (let r = 0; r < options.runs; r += 1) {
+    const round: RunResult[] = new Array<RunResult>(targets.length);
+    for (let k = 0; k < targets.length; k += 1) {
+      const i = (k + r) % targets.length;
+      const t = targets[i]!;
+      round[i] = await runLoad(t.target, { ...options, pids: t.pids });
+      onRun?.(r, i, round[i]);
+    }
+    rounds.push(round);
+  }
+  return { medians: targets.map((_, i) => summarize(rounds.map((round) => round[i]!))), rounds };
 }

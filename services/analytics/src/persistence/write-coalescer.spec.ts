@@ -47,4 +47,44 @@ describe('write coalescer', () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
   });
+
+  it('merges plain sets of one document into one operation, later fields winning; each caller resolves', async () => {
+    const c = createWriteCoalescer();
+    const a = recordingCollection();
+    const set = (id: string, fields: Record<string, unknown>): AnyBulkWriteOperation<KeyedDocument> => ({
+      updateOne: { filter: { _id: id }, update: { $set: fields }, upsert: true },
+    });
+    await Promise.all([
+      c.write(a.collection, set('o1', { province: '33', deposited: { at: 1 } })),
+      c.write(a.collection, set('o2', { province: '33' })),
+      c.write(a.collection, set('o1', { province: '44', recognized: { credits: 2 } })),
+      // conflicts with `deposited` (a path under it): kept as its own operation, after the first
+      c.write(a.collection, set('o1', { 'deposited.at': 3 })),
+      // merges into the latest operation of o1, not the first: order of writes to a document kept
+      c.write(a.collection, set('o1', { deposited: { at: 5 } })),
+      // conditional writes are never merged, and later sets are not moved before them
+      c.write(
+        a.collection,
+        { updateOne: { filter: { _id: 'o2', $or: [{ at: { $lt: 2 } }] }, update: { $set: { at: 2 } }, upsert: true } },
+        true,
+      ),
+      c.write(a.collection, set('o2', { at: 1 })),
+    ]);
+    expect(a.calls).toHaveLength(1);
+    expect(a.calls[0]).toEqual([
+      set('o1', { province: '44', deposited: { at: 1 }, recognized: { credits: 2 } }),
+      set('o2', { province: '33' }),
+      set('o1', { 'deposited.at': 3 }),
+      set('o1', { deposited: { at: 5 } }),
+      { updateOne: { filter: { _id: 'o2', $or: [{ at: { $lt: 2 } }] }, update: { $set: { at: 2 } }, upsert: true } },
+      set('o2', { at: 1 }),
+    ]);
+  });
+
+  it('a failed merged operation fails every caller it carries', async () => {
+    const c = createWriteCoalescer();
+    const { collection } = recordingCollection([{ index: 0, code: 2, errmsg: 'bad value' }]);
+    const results = await Promise.allSettled([c.write(collection, op('x')), c.write(collection, op('x')), c.write(collection, op('y'))]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
+  });
 });

@@ -24,10 +24,11 @@ import { SERVICE_NAMES, type ServiceName } from '@creditbank/config';
 import { SUBGRAPH_URL_VARS, subgraphTimeout, type GatewayEnv } from './env';
 import { compressLargeResponses } from './compression';
 import { createCacheMetrics } from './counting-cache';
-import { createSubgraphFetcher, type SubgraphHttpClient } from './fetcher';
+import { createSubgraphFetcher, type SubgraphFetcher, type SubgraphHttpClient } from './fetcher';
 import { maxRootFieldOccurrences } from './operation-limits';
 import { mountPublicRoutes } from './public-routes';
 import { createRateLimiter, rateLimitedError, rootFieldCount } from './rate-limit';
+import { classifySubgraphFailure, subgraphFailureError } from './subgraph-failure';
 
 export interface GatewayContext {
   caller: Caller;
@@ -52,14 +53,36 @@ export function supergraphPath(env: GatewayEnv): string {
   return env.SUPERGRAPH_FILE ?? join(__dirname, '..', 'supergraph.graphql');
 }
 
-/** Forwards identity and tracing to every subgraph; the subgraph verifies the token again itself. */
+/**
+ * Forwards identity and tracing to every subgraph; the subgraph verifies the token again itself. A
+ * call that fails below GraphQL (deadline, refused connection, HTTP error) becomes a coded error
+ * without the subgraph's address or response (see subgraph-failure.ts); the cause is logged.
+ */
 class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly serviceName: string;
+  private readonly logger: Logger;
+
+  constructor(options: { url: string; fetcher: SubgraphFetcher; serviceName: string; logger: Logger }) {
+    super({ url: options.url, fetcher: options.fetcher as never });
+    this.serviceName = options.serviceName;
+    this.logger = options.logger;
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const headers = request.http?.headers;
     if (!headers || !('requestId' in context)) return;
     if (context.authorization) headers.set('authorization', context.authorization);
     headers.set(REQUEST_ID_HEADER, context.requestId);
     if (context.traceparent) headers.set(TRACEPARENT_HEADER, context.traceparent);
+  }
+
+  override didEncounterError(error: Error): void {
+    const failure = classifySubgraphFailure(error);
+    this.logger.warn(
+      { subgraph: this.serviceName, code: failure.code, status: failure.status, cause: failure.cause },
+      'subgraph call failed',
+    );
+    throw subgraphFailureError(failure);
   }
 }
 
@@ -130,7 +153,7 @@ export function createGatewayServer(options: {
         client: tuning.subgraphHttpClient,
       });
       fetchers.push(f);
-      return new ForwardingDataSource({ url, fetcher: f.fetcher as never });
+      return new ForwardingDataSource({ url, fetcher: f.fetcher, serviceName: name, logger });
     },
     ...(tuning.queryPlanCache ? { queryPlannerConfig: { cache: caches.cache('query_plan', tuning.queryPlanCacheEntries) as never } } : {}),
     logger: {

@@ -47,7 +47,7 @@ export async function seedWithRetry<T>(attempt: (n: number) => Promise<T>, attem
     try {
       return await attempt(n);
     } catch (error) {
-      if (n >= attempts || !String(error).includes('INTERNAL_SERVER_ERROR')) throw error;
+      if (n >= attempts || !/INTERNAL_SERVER_ERROR|SERVICE_TIMEOUT|SERVICE_UNAVAILABLE/.test(String(error))) throw error;
     }
   }
 }

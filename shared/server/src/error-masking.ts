@@ -20,6 +20,15 @@ const CLIENT_CODES = new Set([
 ]);
 
 /**
+ * A service the request needed failed (the gateway sets these for a subgraph call that timed out or
+ * could not be made): the client gets a fixed message, the code and the trace id, never the cause.
+ */
+const DEPENDENCY_MESSAGES: Record<string, string> = {
+  SERVICE_TIMEOUT: 'A service needed for this request did not answer in time',
+  SERVICE_UNAVAILABLE: 'A service needed for this request is unavailable',
+};
+
+/**
  * GraphQL's input coercion errors repeat the submitted value ("Variable "$rows" got invalid value
  * { idNumber: "…", name: "…" } at …"), which may be personal data and may be megabytes long. Keep
  * the variable, the path and the reason; drop every value.
@@ -45,6 +54,34 @@ function stripValue(reason: string): string {
     .replace(/(Expected type "[^"]+")\.? .*$/s, '$1.');
 }
 
+/**
+ * Resident ID numbers (18 characters) and mainland mobile numbers (11 digits) inside free text. An
+ * unexpected error's message may quote them (a driver error repeating a value, a careless `throw`);
+ * the log keeps the message for the operator without them. Names cannot be recognised this way.
+ */
+const PERSONAL_NUMBERS = /(?<![0-9A-Za-z])(?:[1-9][0-9]{16}[0-9Xx]|1[3-9][0-9]{9})(?![0-9A-Za-z])/g;
+
+export function withoutPersonalNumbers(text: string): string {
+  return text.replace(PERSONAL_NUMBERS, '[redacted]');
+}
+
+/**
+ * What the log gets of an unexpected error: its name, code, message, stack and cause, without personal
+ * numbers. Error-like for pino's serializer, which reports `name` as the type when there is no
+ * constructor (so the original class name survives) and would append unscrubbed causes of the original.
+ */
+function loggableError(error: unknown, depth = 0): unknown {
+  if (typeof error !== 'object' || error === null) return withoutPersonalNumbers(String(error));
+  const e = error as { name?: unknown; code?: unknown; message?: unknown; stack?: unknown; cause?: unknown };
+  const out = Object.create(null) as Record<string, unknown>;
+  Object.defineProperty(out, 'name', { value: typeof e.name === 'string' ? e.name : 'Error', enumerable: false });
+  out['message'] = withoutPersonalNumbers(typeof e.message === 'string' ? e.message : '');
+  if (typeof e.stack === 'string') out['stack'] = withoutPersonalNumbers(e.stack);
+  if (typeof e.code === 'string' || typeof e.code === 'number') out['code'] = e.code;
+  if (e.cause !== undefined && depth < 2) out['cause'] = loggableError(e.cause, depth + 1);
+  return out;
+}
+
 /** Remove "Did you mean …?" hints, which reveal schema names when introspection is off. */
 export function withoutSuggestions(message: string): string {
   return message.replace(/\s*Did you mean .+\?$/s, '');
@@ -53,7 +90,9 @@ export function withoutSuggestions(message: string): string {
 /**
  * Error masking: application errors keep their message and CONTRACT code; request errors (and, at the
  * gateway, subgraph errors that already passed a subgraph's masking with a client code) pass through;
- * anything else becomes a generic message with a trace id, and the original is logged.
+ * a failed service (SERVICE_TIMEOUT, SERVICE_UNAVAILABLE) gets its fixed message and the trace id
+ * (the gateway logged the cause); anything else becomes a generic message with a trace id, and the
+ * original is logged.
  */
 export function createErrorFormatter(options: { logger: Logger; production: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -78,7 +117,14 @@ export function createErrorFormatter(options: { logger: Logger; production: bool
       };
     }
     const traceId = currentContext()?.requestId;
-    options.logger.error({ err: original, path }, 'unexpected error');
+    if (typeof code === 'string' && Object.hasOwn(DEPENDENCY_MESSAGES, code)) {
+      return {
+        message: DEPENDENCY_MESSAGES[code]!,
+        ...(path ? { path } : {}),
+        extensions: { code, ...(traceId ? { traceId } : {}) },
+      };
+    }
+    options.logger.error({ err: loggableError(original), path }, 'unexpected error');
     return {
       message: 'Internal server error',
       ...(path ? { path } : {}),

@@ -132,7 +132,7 @@ async function send(options: ImportOptions, batchRef: string, rows: Record<strin
       if (body.errors?.length) {
         const code = body.errors[0]!.extensions?.code;
         const error = new Error(`batch ${batchRef}: ${body.errors.map((e) => e.message).join('; ')}`) as Error & { permanent?: boolean };
-        error.permanent = code !== 'INTERNAL_SERVER_ERROR' && res.status < 500;
+        error.permanent = !['INTERNAL_SERVER_ERROR', 'SERVICE_TIMEOUT', 'SERVICE_UNAVAILABLE'].includes(code ?? '') && res.status < 500;
         throw error;
       }
       return body.data!.importOutcomes;

@@ -89,6 +89,9 @@ interface GqlError {
 
 export class SeedError extends Error {}
 
+/** Worth asking again: an unexpected failure, or a service that timed out or could not be reached. */
+const RETRYABLE_CODES = new Set(['INTERNAL_SERVER_ERROR', 'SERVICE_TIMEOUT', 'SERVICE_UNAVAILABLE']);
+
 function client(url: string) {
   return async function gql<T>(query: string, variables: Json, token?: string): Promise<{ data?: T; errors?: GqlError[] }> {
     for (let attempt = 0; ; attempt++) {
@@ -102,7 +105,8 @@ function client(url: string) {
         const body = (await res.json()) as { data?: T; errors?: GqlError[] };
         // A busy platform (first start: every service is catching up on events) may time out; every
         // seeding step is idempotent, so it is safe to ask again.
-        if (body.errors?.[0]?.extensions?.code === 'INTERNAL_SERVER_ERROR' && attempt < 3) throw new Error(body.errors[0].message);
+        const first = body.errors?.[0];
+        if (first && RETRYABLE_CODES.has(first.extensions?.code ?? '') && attempt < 3) throw new Error(first.message);
         return body;
       } catch (error) {
         if (attempt >= 3) throw new SeedError(`cannot reach ${url}: ${(error as Error).message}`);

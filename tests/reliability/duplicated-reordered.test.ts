@@ -50,7 +50,8 @@ import { startPlatform, type Platform } from '../support/platform';
  *    VOLATILE) and the GraphQL answers of their subgraphs must be identical; A's analytics read
  *    models, built live, must equal B's as well.
  *
- * The seed is printed; `DUP_REORDER_SEED=<n>` replays a run.
+ * The seed is printed; `DUP_REORDER_SEED=<n>` makes the same shuffling, duplication and crash choices
+ * again (A's captured stream itself can differ slightly between runs: event ids, times, interleaving).
  */
 const SEED = Number(process.env['DUP_REORDER_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
 const DUPLICATE_RATE = 0.1;

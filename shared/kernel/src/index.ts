@@ -8,3 +8,4 @@ export * from './component';
 export * from './command';
 export * from './learner-access';
 export * from './policy';
+export * from './free-text';

@@ -1,9 +1,13 @@
-import { requireName } from './learner-input';
+import { freeText } from '@creditbank/kernel';
+import { NAME_RULES } from './learner-input';
 
-describe('requireName', () => {
+describe('learner names (NAME_RULES)', () => {
+  const name = (value: string) => freeText(value, 'input.name', NAME_RULES);
+
   it('keeps ordinary names, normalised and trimmed', () => {
-    expect(requireName(' 王秀英 ', 'input.name')).toBe('王秀英');
-    expect(requireName('阿依古丽·买买提', 'input.name')).toBe('阿依古丽·买买提');
+    expect(name(' 王秀英 ')).toBe('王秀英');
+    expect(name('阿依古丽·买买提')).toBe('阿依古丽·买买提');
+    expect(name('王𠮷')).toBe('王𠮷');
   });
 
   it.each([
@@ -13,7 +17,8 @@ describe('requireName', () => {
     ['a control character', 'a\u0000b'],
     ['markup', '<b>x</b>'],
     ['blank', '   '],
+    ['51 characters', '王'.repeat(51)],
   ])('refuses %s naming the field', (_name, value) => {
-    expect(() => requireName(value, 'input.name')).toThrow(expect.objectContaining({ details: { field: 'input.name' } }));
+    expect(() => name(value)).toThrow(expect.objectContaining({ details: { field: 'input.name' } }));
   });
 });

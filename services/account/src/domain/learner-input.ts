@@ -1,16 +1,11 @@
-import { BadInputError } from '@creditbank/kernel';
+import { BadInputError, type FreeTextRules } from '@creditbank/kernel';
 import { MOBILE_PATTERN } from '@creditbank/identity';
 
 /** Field rules shared by every way of opening or updating an account. */
 export const DIVISION_PATTERN = /^[1-9][0-9]{5}([0-9]{3})?$/;
 
-export function requireName(value: string, field: string): string {
-  const name = value.normalize('NFC').trim();
-  if (name.length < 1 || name.length > 50) throw new BadInputError('Name must be 1 to 50 characters', field);
-  // Control and format characters (zero-width, bidi overrides) and lone surrogates: invisible or spoofing.
-  if (/[\p{Cc}\p{Cf}\p{Cs}<>]/u.test(name)) throw new BadInputError('Name contains characters that are not allowed', field);
-  return name;
-}
+/** A learner's name (`freeText` rules): 1 to 50 characters, one line, no `<` or `>`. */
+export const NAME_RULES = { max: 50, required: true, noAngleBrackets: true } as const satisfies FreeTextRules;
 
 export function requireDivision(value: string, field: string, province?: string): string {
   const division = value.trim();
@@ -26,21 +21,6 @@ export function optionalPhone(value: string | null | undefined, field: string): 
   const phone = value.replace(/[\s-]/g, '');
   if (!MOBILE_PATTERN.test(phone)) throw new BadInputError('Phone must be an 11-digit mainland mobile number', field);
   return phone;
-}
-
-export function optionalText(value: string | null | undefined, field: string, max: number): string | null {
-  if (value === undefined || value === null) return null;
-  const text = value.normalize('NFC').trim();
-  if (text === '') return null;
-  if (text.length > max) throw new BadInputError(`Must be at most ${max} characters`, field);
-  if (/\p{Cc}/u.test(text)) throw new BadInputError('Contains control characters', field);
-  return text;
-}
-
-export function requireText(value: string, field: string, max: number): string {
-  const text = optionalText(value, field, max);
-  if (text === null) throw new BadInputError('Must not be empty', field);
-  return text;
 }
 
 export function requirePhone(value: string, field: string): string {

@@ -1,7 +1,6 @@
 import { LearnerAccountClosed, LearnerAccountFrozen, LearnerAccountUnfrozen, createEvent } from '@creditbank/contracts';
-import { ConflictError, NotFoundError, canReadLearner, scopeOf, type CommandContext } from '@creditbank/kernel';
+import { ConflictError, NotFoundError, canReadLearner, scopeOf, type CommandContext, freeText } from '@creditbank/kernel';
 import { assertTransition, type AccountStatus, type Learner } from '../domain/learner';
-import { requireText } from '../domain/learner-input';
 import { actorOf, metaOf } from './event-meta';
 import type { LearnerStore } from './ports';
 
@@ -20,7 +19,7 @@ export async function changeLearnerStatus(
   reasonRaw: string,
 ): Promise<Learner> {
   if (!canReadLearner(ctx.caller, accountNo)) throw new NotFoundError('Learner');
-  const reason = requireText(reasonRaw, 'reason', 500);
+  const reason = freeText(reasonRaw, 'reason', { max: 500, required: true });
   const [current] = await learners.findByAccountNos(scopeOf(ctx.caller), [accountNo]);
   if (!current) throw new NotFoundError('Learner');
   const spec = ACTIONS[action];

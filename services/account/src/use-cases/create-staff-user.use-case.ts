@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { StaffUserCreated, createEvent } from '@creditbank/contracts';
-import { BadInputError, ConflictError, ForbiddenError, isRole, type CommandContext } from '@creditbank/kernel';
+import { BadInputError, ConflictError, ForbiddenError, isRole, type CommandContext, freeText } from '@creditbank/kernel';
 import { parseUscc } from '@creditbank/identity';
 import { USERNAME_PATTERN, checkPassword, mayCreate, needsInstitution, type StaffRole, type StaffUser } from '../domain/staff-user';
-import { optionalText } from '../domain/learner-input';
 import { actorOf, metaOf } from './event-meta';
 import type { InstitutionStore, PasswordHasher, StaffStore } from './ports';
 
@@ -56,12 +55,12 @@ export async function createStaffUser(deps: CreateStaffUserDeps, ctx: CommandCon
   let requestedNodeId: string | null = null;
   if (input.nodeId) {
     if (role !== 'INTAKE_OPERATOR') throw new BadInputError('Only intake operators are bound to a service node', 'input.nodeId');
-    requestedNodeId = optionalText(input.nodeId, 'input.nodeId', 64);
+    requestedNodeId = freeText(input.nodeId, 'input.nodeId', { max: 64 });
   }
   const user: StaffUser = {
     id: `su-${randomUUID()}`,
     username,
-    displayName: optionalText(input.displayName, 'input.displayName', 50),
+    displayName: freeText(input.displayName, 'input.displayName', { max: 50 }),
     role,
     province: input.province,
     requestedNodeId,

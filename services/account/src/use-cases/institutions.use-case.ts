@@ -5,6 +5,7 @@ import {
   NotFoundError,
   decodeCursor,
   encodeCursor,
+  freeText,
   narrowScope,
   pageSize,
   scopeOf,
@@ -22,7 +23,7 @@ import {
   type InstitutionCategory,
   type InstitutionStatus,
 } from '../domain/institution';
-import { requireDivision, requireText } from '../domain/learner-input';
+import { requireDivision } from '../domain/learner-input';
 import { metaOf } from './event-meta';
 import type { InstitutionFilter, InstitutionStore } from './ports';
 
@@ -50,7 +51,7 @@ export async function registerInstitution(
   input: RegisterInstitutionInput,
 ): Promise<Institution> {
   const code = parseUscc(input.code, 'input.code');
-  const name = requireText(input.name, 'input.name', 100);
+  const name = freeText(input.name, 'input.name', { max: 100, required: true });
   if (name.length < 2) throw new BadInputError('Name must be at least 2 characters', 'input.name');
   if (!INSTITUTION_CATEGORIES.includes(input.category)) throw new BadInputError('Unknown institution category', 'input.category');
   if (!/^[1-9][0-9]$/.test(input.province)) throw new BadInputError('Province must be a two-digit code', 'input.province');
@@ -90,7 +91,7 @@ export async function updateInstitution(
   const [current] = await store.findByCodes(scopeOf(ctx.caller), [code]);
   if (!current) throw new NotFoundError('Institution');
   const set: Partial<Pick<Institution, 'name' | 'adminDivision' | 'status'>> = {};
-  if (input.name !== undefined && input.name !== null) set.name = requireText(input.name, 'input.name', 100);
+  if (input.name !== undefined && input.name !== null) set.name = freeText(input.name, 'input.name', { max: 100, required: true });
   if (input.adminDivision !== undefined && input.adminDivision !== null)
     set.adminDivision = requireDivision(input.adminDivision, 'input.adminDivision', current.province);
   if (input.status !== undefined && input.status !== null) {

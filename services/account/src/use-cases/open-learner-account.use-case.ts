@@ -1,8 +1,8 @@
 import { LearnerAccountOpened, createEvent } from '@creditbank/contracts';
-import { ConflictError, ForbiddenError, makeAccountNo, type CommandContext } from '@creditbank/kernel';
+import { ConflictError, ForbiddenError, makeAccountNo, type CommandContext, freeText } from '@creditbank/kernel';
 import { maskName, maskPhone, maskResidentId, parseResidentId } from '@creditbank/identity';
 import type { Learner } from '../domain/learner';
-import { optionalPhone, optionalText, requireDivision, requireName, requireText } from '../domain/learner-input';
+import { optionalPhone, requireDivision, NAME_RULES } from '../domain/learner-input';
 import { actorOf, learnerFacts, metaOf } from './event-meta';
 import type { Keyed, LearnerStore, NewLearner, PasswordHasher } from './ports';
 
@@ -39,13 +39,13 @@ export async function openLearnerAccount(
     throw new ForbiddenError('Only an intake operator bound to a service node may open accounts');
   }
   const id = parseResidentId(input.idNumber, 'input.idNumber', ctx.now);
-  const name = requireName(input.name, 'input.name');
+  const name = freeText(input.name, 'input.name', NAME_RULES);
   const phone = optionalPhone(input.phone, 'input.phone');
   const adminDivision = requireDivision(input.adminDivision, 'input.adminDivision', caller.province);
-  const agreementVersion = requireText(input.agreementVersion, 'input.agreementVersion', 32);
-  const householdId = optionalText(input.householdId, 'input.householdId', 64);
-  const educationLevel = optionalText(input.educationLevel, 'input.educationLevel', 50);
-  const occupation = optionalText(input.occupation, 'input.occupation', 50);
+  const agreementVersion = freeText(input.agreementVersion, 'input.agreementVersion', { max: 32, required: true });
+  const householdId = freeText(input.householdId, 'input.householdId', { max: 64 });
+  const educationLevel = freeText(input.educationLevel, 'input.educationLevel', { max: 50 });
+  const occupation = freeText(input.occupation, 'input.occupation', { max: 50 });
 
   const accountNo = makeAccountNo(caller.province, await deps.learners.nextSerial(caller.province));
   const initialPassword = deps.generatePassword();

@@ -1,8 +1,8 @@
 import { LearnerAccountOpened, createEvent } from '@creditbank/contracts';
-import { BadInputError, ConflictError, makeAccountNo, type CommandContext } from '@creditbank/kernel';
+import { BadInputError, ConflictError, makeAccountNo, type CommandContext, freeText } from '@creditbank/kernel';
 import { maskName, maskPhone, maskResidentId, parseResidentId } from '@creditbank/identity';
 import type { Learner } from '../domain/learner';
-import { optionalText, requireDivision, requireName, requirePhone } from '../domain/learner-input';
+import { requireDivision, requirePhone, NAME_RULES } from '../domain/learner-input';
 import { checkPassword } from '../domain/staff-user';
 import { learnerFacts, metaOf } from './event-meta';
 import type { IdentityVerifier, Keyed, LearnerStore, NewLearner, PasswordHasher } from './ports';
@@ -36,14 +36,14 @@ export interface RegisterLearnerDeps {
  */
 export async function registerLearnerOnline(deps: RegisterLearnerDeps, ctx: CommandContext, input: RegisterLearnerInput): Promise<Learner> {
   const id = parseResidentId(input.idNumber, 'input.idNumber', ctx.now);
-  const name = requireName(input.name, 'input.name');
+  const name = freeText(input.name, 'input.name', NAME_RULES);
   const phone = requirePhone(input.phone, 'input.phone');
   checkPassword(input.password, 'input.password', { minLength: 8 });
   const adminDivision = requireDivision(input.adminDivision, 'input.adminDivision');
-  const householdId = optionalText(input.householdId, 'input.householdId', 64);
-  const educationLevel = optionalText(input.educationLevel, 'input.educationLevel', 50);
-  const occupation = optionalText(input.occupation, 'input.occupation', 50);
-  const agreementVersion = optionalText(input.agreementVersion, 'input.agreementVersion', 32) ?? deps.agreementVersion;
+  const householdId = freeText(input.householdId, 'input.householdId', { max: 64 });
+  const educationLevel = freeText(input.educationLevel, 'input.educationLevel', { max: 50 });
+  const occupation = freeText(input.occupation, 'input.occupation', { max: 50 });
+  const agreementVersion = freeText(input.agreementVersion, 'input.agreementVersion', { max: 32 }) ?? deps.agreementVersion;
   // The account belongs to the province of residence.
   const province = adminDivision.slice(0, 2);
 

@@ -5,12 +5,13 @@ import {
   ForbiddenError,
   NotFoundError,
   canReadLearner,
+  freeText,
   scopeOf,
   type CommandContext,
 } from '@creditbank/kernel';
 import { maskPhone } from '@creditbank/identity';
 import type { AuditEntry, Learner } from '../domain/learner';
-import { optionalPhone, optionalText, requireDivision } from '../domain/learner-input';
+import { optionalPhone, requireDivision } from '../domain/learner-input';
 import { actorOf, metaOf } from './event-meta';
 import type { Keyed, LearnerChange, LearnerStore } from './ports';
 
@@ -76,7 +77,7 @@ export async function updateLearnerProfile(
     ['occupation', 50],
   ] as const) {
     if (!has(field)) continue;
-    const value = optionalText(input[field], `input.${field}`, max);
+    const value = freeText(input[field], `input.${field}`, { max });
     if (value !== current[field]) {
       set[field] = value;
       changes.push({ field, from: current[field], to: value });

@@ -55,21 +55,6 @@ export function requireRole(caller: Caller, roles: readonly string[]): asserts c
   if (!roles.includes(caller.role)) throw new ForbiddenError('Not allowed for your role');
 }
 
-/** A short free text (reviewer's note, reason): trimmed, bounded, no control characters. */
-export function noteText(v: string | null | undefined, field: string, required: boolean, max = 500): string | null {
-  const t = (v ?? '').normalize('NFC').trim();
-  // Lone surrogates are not text; bidi overrides can disguise what a name says; a value of nothing but
-  // invisible format characters is empty.
-  if (/\p{Cs}|[\u202A-\u202E\u2066-\u2069]/u.test(t)) throw new BadInputError('Contains characters that are not allowed', field);
-  if (!t.replace(/\p{Cf}/gu, '').trim()) {
-    if (required) throw new BadInputError('A note with the reason is required', field);
-    return null;
-  }
-  if (t.length > max) throw new BadInputError(`Must be at most ${max} characters`, field);
-  if (/\p{Cc}/u.test(t)) throw new BadInputError('Contains control characters', field);
-  return t;
-}
-
 export const APPLICATION_ID = /^ca-[0-9a-f-]{36}$/;
 export const RULE_ID = /^cr-[0-9a-f-]{36}$/;
 export const OUTCOME_ID = /^oc-[0-9a-f-]{36}$/;

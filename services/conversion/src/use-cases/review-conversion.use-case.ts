@@ -1,6 +1,6 @@
-import { ForbiddenError, NotFoundError, type CommandContext } from '@creditbank/kernel';
+import { ForbiddenError, NotFoundError, freeText, type CommandContext } from '@creditbank/kernel';
 import { cancel, decide, preliminaryReview, type AccountChange, type Application, type CreditAccount } from '../domain/credit-account';
-import { APPLICATION_ID, actorOf, canActForLearner, canDecide, canSeeApplication, noteText, requireRole } from './access';
+import { APPLICATION_ID, actorOf, canActForLearner, canDecide, canSeeApplication, requireRole } from './access';
 import { applyToAccount, type WriterDeps } from './account-writer';
 
 /** The application as its account holds it now (the read model only finds the account). */
@@ -35,7 +35,7 @@ export async function preliminaryReviewConversion(
   noteRaw?: string | null,
 ): Promise<Application> {
   requireRole(ctx.caller, ['INTAKE_OPERATOR']);
-  const note = noteText(noteRaw, 'note', !approve);
+  const note = freeText(noteRaw, 'note', { max: 500, required: !approve });
   const actor = actorOf(ctx.caller);
   return act(
     deps,
@@ -55,7 +55,7 @@ export async function decideConversion(
   noteRaw?: string | null,
 ): Promise<Application> {
   requireRole(ctx.caller, ['CENTER_ADMIN', 'UNIVERSITY_PARTNER', 'PLATFORM_ADMIN']);
-  const note = noteText(noteRaw, 'note', !approve);
+  const note = freeText(noteRaw, 'note', { max: 500, required: !approve });
   const actor = actorOf(ctx.caller);
   return act(
     deps,

@@ -4,6 +4,7 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  freeText,
   isAppError,
   isProvinceCode,
   isValidAccountNo,
@@ -14,7 +15,7 @@ import {
   type CommandContext,
 } from '@creditbank/kernel';
 import { checkRedemption, emptyAccount, redeem, type Redemption } from '../domain/credit-account';
-import { actorOf, canActForLearner, idempotencyKey, noteText, requireRole } from './access';
+import { actorOf, canActForLearner, idempotencyKey, requireRole } from './access';
 import { applyToAccount } from './account-writer';
 import type { RewardItem, RewardStore } from './ports';
 import { requestHash, type ConversionDeps } from './submit-conversion.use-case';
@@ -43,7 +44,7 @@ export async function upsertRewardItem(store: RewardStore, ctx: CommandContext, 
     .trim()
     .toUpperCase();
   if (!ITEM_CODE.test(code)) throw new BadInputError('code: 2–64 capitals, digits and dashes', 'input.code');
-  const name = noteText(input.name, 'input.name', true, 100)!;
+  const name = freeText(input.name, 'input.name', { max: 100, required: true });
   if (!(REWARD_KINDS as readonly string[]).includes(input.kind)) throw new BadInputError('Unknown reward kind', 'input.kind');
   if (!Number.isInteger(input.pointsCost) || input.pointsCost < 1 || input.pointsCost > 1_000_000)
     throw new BadInputError('pointsCost: 1 to 1,000,000', 'input.pointsCost');

@@ -7,6 +7,7 @@ import {
   ConflictError,
   decodeCursor,
   encodeCursor,
+  freeText,
   isProvinceCode,
   pageSize,
   toConnection,
@@ -25,7 +26,7 @@ import {
   type RuleTarget,
   type RuleTargetKind,
 } from '../domain/rule';
-import { RULE_ID, noteText, requireRole } from './access';
+import { RULE_ID, requireRole } from './access';
 import { SOURCE } from './account-writer';
 import type { RuleFilter, RuleStore } from './ports';
 
@@ -69,10 +70,6 @@ function date(v: string | null | undefined, field: string): Date | null {
   return d;
 }
 
-function shortText(v: string | null | undefined, field: string, max: number, required = false): string | null {
-  return noteText(v, field, required, max);
-}
-
 /** Validate a rule's criteria and target (pure input checks). */
 export function parseRuleInput(
   input: ConversionRuleInput,
@@ -91,7 +88,7 @@ export function parseRuleInput(
   | 'retiredBy'
   | 'retiredAt'
 > {
-  const name = shortText(input.name, 'input.name', 200, true)!;
+  const name = freeText(input.name, 'input.name', { max: 200, required: true });
   const creditsRequired = num(input.creditsRequired, 'input.creditsRequired', 0.01, 1000)!;
   if (Math.round(creditsRequired * 100) !== creditsRequired * 100) throw new BadInputError('At most two decimals', 'input.creditsRequired');
   const codes = [...new Set((input.source?.catalogItemCodes ?? []).map((c) => String(c).trim().toUpperCase()))];
@@ -116,9 +113,9 @@ export function parseRuleInput(
   const target: RuleTarget = {
     kind,
     institutionCode: t.institutionCode ? parseUscc(t.institutionCode, 'input.target.institutionCode') : null,
-    courseCode: shortText(t.courseCode, 'input.target.courseCode', 64),
-    courseName: shortText(t.courseName, 'input.target.courseName', 200),
-    levelCategory: shortText(t.levelCategory, 'input.target.levelCategory', 64),
+    courseCode: freeText(t.courseCode, 'input.target.courseCode', { max: 64 }),
+    courseName: freeText(t.courseName, 'input.target.courseName', { max: 200 }),
+    levelCategory: freeText(t.levelCategory, 'input.target.levelCategory', { max: 64 }),
     credits: num(t.credits, 'input.target.credits', 0, 1000),
   };
   if ((kind === 'COURSE_CREDIT' || kind === 'MODULE_EXEMPTION') && (!target.institutionCode || !target.courseCode || !target.courseName))

@@ -1,5 +1,4 @@
-import { BadInputError } from '@creditbank/kernel';
-import { optionalText, requireText } from './service-node';
+import { BadInputError, freeText } from '@creditbank/kernel';
 
 /** A local lifelong-learning project (地方特色终身教育学习项目) published by a sub-centre or intake point. */
 export type LearningProjectStatus = 'PUBLISHED' | 'CANCELLED';
@@ -63,9 +62,9 @@ export function parseProjectDraft(
   },
   now: Date,
 ): ProjectDraft {
-  const title = requireText(input.title, 'input.title', 2, 100);
-  const description = optionalText(input.description, 'input.description', 2000);
-  const venue = optionalText(input.venue, 'input.venue', 200);
+  const title = freeText(input.title, 'input.title', { min: 2, max: 100, required: true, noAngleBrackets: true });
+  const description = freeText(input.description, 'input.description', { max: 2000, noAngleBrackets: true });
+  const venue = freeText(input.venue, 'input.venue', { max: 200, noAngleBrackets: true });
   let catalogItemCode: string | null = null;
   if (input.catalogItemCode !== undefined && input.catalogItemCode !== null && input.catalogItemCode.trim() !== '') {
     catalogItemCode = input.catalogItemCode.trim();

@@ -1,4 +1,4 @@
-import { BadInputError, ConflictError } from '@creditbank/kernel';
+import { BadInputError, ConflictError, freeText } from '@creditbank/kernel';
 import type { DivisionLevel } from './division';
 
 /** The intake network (服务体系): centre → branches → sub-centres → township intake points. Pure. */
@@ -115,21 +115,6 @@ export function transition(from: ServiceNodeStatus, command: StatusCommand): Tra
 
 // ---- input rules ------------------------------------------------------------------------------
 
-export function optionalText(value: string | null | undefined, field: string, max: number): string | null {
-  if (value === undefined || value === null) return null;
-  const text = value.normalize('NFC').trim();
-  if (text === '') return null;
-  if (text.length > max) throw new BadInputError(`Must be at most ${max} characters`, field);
-  if (/[\p{Cc}<>]/u.test(text)) throw new BadInputError('Contains characters that are not allowed', field);
-  return text;
-}
-
-export function requireText(value: string | null | undefined, field: string, min: number, max: number): string {
-  const text = optionalText(value, field, max);
-  if (text === null || text.length < min) throw new BadInputError(`Must be ${min} to ${max} characters`, field);
-  return text;
-}
-
 export function parseKind(value: unknown, field: string): ServiceNodeKind {
   if (!KINDS.includes(value as ServiceNodeKind)) throw new BadInputError('Unknown service node kind', field);
   return value as ServiceNodeKind;
@@ -159,11 +144,11 @@ export function parseContact(
   field: string,
 ): NodeContact | null {
   if (value === undefined || value === null) return null;
-  const phone = optionalText(value.phone, `${field}.phone`, 24);
+  const phone = freeText(value.phone, `${field}.phone`, { max: 24, noAngleBrackets: true });
   if (phone !== null && !PHONE.test(phone.replace(/\s/g, ''))) {
     throw new BadInputError('Phone must be a mainland mobile, landline (0571-88886666) or 400 number', `${field}.phone`);
   }
-  const email = optionalText(value.email, `${field}.email`, 254);
+  const email = freeText(value.email, `${field}.email`, { max: 254, noAngleBrackets: true });
   if (email !== null && !EMAIL.test(email)) throw new BadInputError('Not an e-mail address', `${field}.email`);
   if (phone === null && email === null) return null;
   return { phone: phone === null ? null : phone.replace(/\s/g, ''), email: email === null ? null : email.toLowerCase() };
@@ -194,5 +179,5 @@ export function parseServices(value: readonly string[] | null | undefined, field
 }
 
 export function parseReason(value: string, field = 'reason'): string {
-  return requireText(value, field, 1, 500);
+  return freeText(value, field, { max: 500, required: true, noAngleBrackets: true });
 }

@@ -1,7 +1,7 @@
 import { OperatorAssigned, OperatorUnassigned, createEvent, type OutgoingEvent } from '@creditbank/contracts';
-import { BadInputError, ConflictError, NotFoundError, scopeOf, type CommandContext } from '@creditbank/kernel';
+import { BadInputError, ConflictError, NotFoundError, scopeOf, type CommandContext, freeText } from '@creditbank/kernel';
 import type { StaffMember } from '../domain/operator';
-import { requireText, type ServiceNode } from '../domain/service-node';
+import { type ServiceNode } from '../domain/service-node';
 import { requireAdmin, requireVisible } from './access';
 import { actorOf, metaOf } from './event-meta';
 import type { ServiceNodeStore, StaffStore } from './ports';
@@ -12,7 +12,7 @@ export interface OperatorDeps {
 }
 
 async function loadNode(nodes: ServiceNodeStore, ctx: CommandContext, nodeId: string): Promise<ServiceNode> {
-  const id = requireText(nodeId, 'nodeId', 1, 64);
+  const id = freeText(nodeId, 'nodeId', { max: 64, required: true, noAngleBrackets: true });
   const [found] = await nodes.findByIds(scopeOf(ctx.caller), [id]);
   const node = requireVisible(ctx.caller, found, 'Service node');
   requireAdmin(ctx.caller, node.province);
@@ -20,7 +20,7 @@ async function loadNode(nodes: ServiceNodeStore, ctx: CommandContext, nodeId: st
 }
 
 async function loadStaff(staff: StaffStore, province: string, userId: string): Promise<StaffMember> {
-  const id = requireText(userId, 'userId', 1, 64);
+  const id = freeText(userId, 'userId', { max: 64, required: true, noAngleBrackets: true });
   const [member] = await staff.findByIds({ province }, [id]);
   // Users of another province look missing, like users the account service has not told us about yet.
   if (!member) throw new NotFoundError('Staff user');

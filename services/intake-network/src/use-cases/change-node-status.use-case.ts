@@ -1,6 +1,6 @@
 import { ServiceNodeClosed, ServiceNodeReactivated, ServiceNodeSuspended, createEvent } from '@creditbank/contracts';
-import { ConflictError, scopeOf, type CommandContext } from '@creditbank/kernel';
-import { parseReason, requireText, slotOf, transition, type ServiceNode, type StatusCommand } from '../domain/service-node';
+import { ConflictError, scopeOf, type CommandContext, freeText } from '@creditbank/kernel';
+import { parseReason, slotOf, transition, type ServiceNode, type StatusCommand } from '../domain/service-node';
 import { requireAdmin, requireVisible } from './access';
 import { unassignAll } from './assign-operator.use-case';
 import { actorOf, metaOf } from './event-meta';
@@ -31,7 +31,7 @@ export async function changeNodeStatus(
   id: string,
   reasonRaw: string,
 ): Promise<ServiceNode> {
-  const nodeId = requireText(id, 'id', 1, 64);
+  const nodeId = freeText(id, 'id', { max: 64, required: true, noAngleBrackets: true });
   const reason = parseReason(reasonRaw);
   const [found] = await deps.nodes.findByIds(scopeOf(ctx.caller), [nodeId]);
   const current = requireVisible(ctx.caller, found, 'Service node');

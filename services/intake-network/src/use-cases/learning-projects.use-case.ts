@@ -14,6 +14,7 @@ import {
   canReadLearner,
   decodeCursor,
   encodeCursor,
+  freeText,
   isValidAccountNo,
   narrowScope,
   pageSize,
@@ -24,7 +25,7 @@ import {
   type Connection,
 } from '@creditbank/kernel';
 import { enrolmentOpen, parseProjectDraft, type LearningProject, type LearningProjectStatus } from '../domain/learning-project';
-import { parseReason, requireText } from '../domain/service-node';
+import { parseReason } from '../domain/service-node';
 import { isNetworkAdmin, isNodeStaff, requireVisible } from './access';
 import { actorOf, metaOf } from './event-meta';
 import type { CatalogStore, LearnerStore, LearningProjectStore, ProjectFilter, ServiceNodeStore } from './ports';
@@ -58,7 +59,7 @@ export async function publishLearningProject(
   ctx: CommandContext,
   input: LearningProjectInput,
 ): Promise<LearningProject> {
-  const nodeId = requireText(input.nodeId, 'input.nodeId', 1, 64);
+  const nodeId = freeText(input.nodeId, 'input.nodeId', { max: 64, required: true, noAngleBrackets: true });
   const [found] = await deps.nodes.findByIds(scopeOf(ctx.caller), [nodeId]);
   const node = requireVisible(ctx.caller, found, 'Service node');
   if (!isNetworkAdmin(ctx.caller, node.province) && !isNodeStaff(ctx.caller, node)) {
@@ -144,7 +145,7 @@ export async function cancelLearningProject(
 }
 
 async function loadProject(projects: LearningProjectStore, caller: Caller, idRaw: string): Promise<LearningProject> {
-  const id = requireText(idRaw, 'projectId', 1, 64);
+  const id = freeText(idRaw, 'projectId', { max: 64, required: true, noAngleBrackets: true });
   const [found] = await projects.findByIds(scopeOf(caller), [id]);
   return requireVisible(caller, found, 'Learning project');
 }

@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceNodeOpened, createEvent, type OutgoingEvent } from '@creditbank/contracts';
-import { ALL_PROVINCES, BadInputError, ConflictError, ForbiddenError, scopeOf, type CommandContext } from '@creditbank/kernel';
+import { ALL_PROVINCES, BadInputError, ConflictError, ForbiddenError, scopeOf, type CommandContext, freeText } from '@creditbank/kernel';
 import { DIVISION_CODE, type Division } from '../domain/division';
 import { placeNode, type NodeAbove } from '../domain/hierarchy';
 import {
   LEVEL_OF_KIND,
-  optionalText,
   parseContact,
   parseKind,
   parseLocation,
   parseOpeningHours,
   parseServices,
-  requireText,
   slotOf,
   type GeoPoint,
   type NodeContact,
@@ -139,13 +137,13 @@ export async function openServiceNode(deps: NetworkDeps, ctx: CommandContext, in
     throw new ForbiddenError('Only a centre administrator may open service nodes');
   }
   const kind = parseKind(input.kind, 'input.kind');
-  const name = requireText(input.name, 'input.name', 2, 100);
+  const name = freeText(input.name, 'input.name', { min: 2, max: 100, required: true, noAngleBrackets: true });
   const division = resolveDivision(deps.divisions, kind, input.adminDivision);
   if (!isNetworkAdmin(caller, division.province)) {
     throw new BadInputError('Administrative division lies outside your province', 'input.adminDivision');
   }
-  const address = optionalText(input.address, 'input.address', 200);
-  const hostOrganization = optionalText(input.hostOrganization, 'input.hostOrganization', 100);
+  const address = freeText(input.address, 'input.address', { max: 200, noAngleBrackets: true });
+  const hostOrganization = freeText(input.hostOrganization, 'input.hostOrganization', { max: 100, noAngleBrackets: true });
   const location = parseLocation(input.location, 'input.location');
   const contact = parseContact(input.contact, 'input.contact');
   const openingHours = parseOpeningHours(input.openingHours, 'input.openingHours');
@@ -153,7 +151,7 @@ export async function openServiceNode(deps: NetworkDeps, ctx: CommandContext, in
 
   let named: ServiceNode | undefined;
   if (input.parentId !== undefined && input.parentId !== null && input.parentId !== '') {
-    const parentId = requireText(input.parentId, 'input.parentId', 1, 64);
+    const parentId = freeText(input.parentId, 'input.parentId', { max: 64, required: true, noAngleBrackets: true });
     [named] = await deps.nodes.findByIds(scopeOf(caller), [parentId]);
     if (!named) throw new BadInputError('No service node with this id', 'input.parentId');
   }

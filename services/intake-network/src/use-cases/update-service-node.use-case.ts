@@ -1,12 +1,10 @@
 import { ServiceNodeUpdated, createEvent } from '@creditbank/contracts';
-import { ConflictError, ForbiddenError, scopeOf, type CommandContext } from '@creditbank/kernel';
+import { ConflictError, ForbiddenError, scopeOf, type CommandContext, freeText } from '@creditbank/kernel';
 import {
-  optionalText,
   parseContact,
   parseLocation,
   parseOpeningHours,
   parseServices,
-  requireText,
   slotOf,
   type GeoPoint,
   type OpeningHours,
@@ -51,9 +49,11 @@ export async function updateServiceNode(
   if (current.status === 'CLOSED') throw new ConflictError('A closed node cannot be changed; reopen it first', { status: 'CLOSED' });
 
   const next: Partial<Pick<ServiceNode, Field>> = {};
-  if (input.name !== undefined && input.name !== null) next.name = requireText(input.name, 'input.name', 2, 100);
-  if (input.hostOrganization !== undefined) next.hostOrganization = optionalText(input.hostOrganization, 'input.hostOrganization', 100);
-  if (input.address !== undefined) next.address = optionalText(input.address, 'input.address', 200);
+  if (input.name !== undefined && input.name !== null)
+    next.name = freeText(input.name, 'input.name', { min: 2, max: 100, required: true, noAngleBrackets: true });
+  if (input.hostOrganization !== undefined)
+    next.hostOrganization = freeText(input.hostOrganization, 'input.hostOrganization', { max: 100, noAngleBrackets: true });
+  if (input.address !== undefined) next.address = freeText(input.address, 'input.address', { max: 200, noAngleBrackets: true });
   if (input.location !== undefined) next.location = parseLocation(input.location, 'input.location');
   if (input.contact !== undefined) next.contact = parseContact(input.contact, 'input.contact');
   if (input.openingHours !== undefined) next.openingHours = parseOpeningHours(input.openingHours, 'input.openingHours');

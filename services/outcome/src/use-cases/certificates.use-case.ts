@@ -4,6 +4,7 @@ import {
   BadInputError,
   NotFoundError,
   canReadLearner,
+  freeText,
   isValidAccountNo,
   provinceOfAccountNo,
   type Caller,
@@ -149,9 +150,7 @@ export async function issueCertificate(
 export async function revokeCertificate(deps: CertificateDeps, ctx: CommandContext, id: string, reasonRaw: string): Promise<Certificate> {
   const cert = /^[0-9a-f-]{36}$/.test(id) ? await deps.certificates.findById(id) : null;
   if (!cert || !mayActFor(ctx.caller, cert.accountNo)) throw new NotFoundError('Certificate');
-  const reason = reasonRaw.normalize('NFC').trim();
-  if (!reason || reason.length > 500 || /\p{Cc}/u.test(reason))
-    throw new BadInputError('A reason of 1 to 500 characters is required', 'reason');
+  const reason = freeText(reasonRaw, 'reason', { max: 500, required: true });
   if (cert.revoked) throw new BadInputError('The certificate is already revoked', 'id');
   const by = ctx.caller.kind === 'user' ? ctx.caller.sub : 'anonymous';
   const updated = await deps.certificates.revoke(id, { at: ctx.now, by, reason }, [

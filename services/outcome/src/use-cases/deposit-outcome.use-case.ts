@@ -3,6 +3,7 @@ import {
   BadInputError,
   ForbiddenError,
   NotFoundError,
+  freeText,
   isValidAccountNo,
   provinceOfAccountNo,
   type CommandContext,
@@ -29,17 +30,6 @@ export interface DepositOutcomeInput {
   certificateNo?: string | null;
   evidence?: string[] | null;
 }
-
-const text = (v: string | null | undefined, field: string, max: number, required = false): string | null => {
-  const t = (v ?? '').normalize('NFC').trim();
-  if (!t) {
-    if (required) throw new BadInputError(`${field.split('.').pop()} must not be empty`, field);
-    return null;
-  }
-  if (t.length > max) throw new BadInputError(`Must be at most ${max} characters`, field);
-  if (/\p{Cc}/u.test(t)) throw new BadInputError('Contains control characters', field);
-  return t;
-};
 
 const number = (v: number | null | undefined, field: string, min: number, max: number): number | null => {
   if (v === undefined || v === null) return null;
@@ -82,7 +72,7 @@ export async function depositOutcome(
   const [item] = await deps.projections.currentItems([code]);
   if (!item) throw new BadInputError('catalogItemCode is not a published catalogue item', 'input.catalogItemCode');
   if (item.type !== type) throw new BadInputError(`type must be ${item.type}, the type of catalogue item ${code}`, 'input.type');
-  const title = text(input.title, 'input.title', 200, true)!;
+  const title = freeText(input.title, 'input.title', { max: 200, required: true });
   const hours = number(input.hours, 'input.hours', 0, 10_000);
   const credits = number(input.credits, 'input.credits', 0, 1000);
   const score = number(input.score, 'input.score', 0, 100);
@@ -92,8 +82,8 @@ export async function depositOutcome(
   const achievedAt = localDate(input.achievedAt);
   if (Date.parse(`${achievedAt}T00:00:00+08:00`) > ctx.now.getTime() + 86_400_000)
     throw new BadInputError('achievedAt must not be in the future', 'input.achievedAt');
-  const certificateNo = text(input.certificateNo, 'input.certificateNo', 64);
-  const evidence = (input.evidence ?? []).map((e, i) => text(e, `input.evidence.${i}`, 500, true)!);
+  const certificateNo = freeText(input.certificateNo, 'input.certificateNo', { max: 64 });
+  const evidence = (input.evidence ?? []).map((e, i) => freeText(e, `input.evidence.${i}`, { max: 500, required: true }));
   if (evidence.length > 20) throw new BadInputError('At most 20 evidence references', 'input.evidence');
   if (source === 'SELF_DECLARED' && evidence.length === 0)
     throw new BadInputError('A self-declared outcome needs at least one evidence reference', 'input.evidence');

@@ -1,22 +1,11 @@
 import { OutcomeRejected, OutcomeRevoked, createEvent, metaFrom } from '@creditbank/contracts';
-import { BadInputError, ConflictError, ForbiddenError, NotFoundError, type CommandContext } from '@creditbank/kernel';
+import { BadInputError, ConflictError, ForbiddenError, NotFoundError, freeText, type CommandContext } from '@creditbank/kernel';
 import { creditYear } from '@creditbank/credit-rules';
 import type { LearningOutcome, OutcomeStatus } from '../domain/outcome';
 import { CreditTotals, recognise } from '../domain/recognition';
 import { accessOf, canSee } from './access';
 import { SOURCE, recognizedEvent } from './import-outcomes.use-case';
 import type { OutcomeStore, ProjectionStore } from './ports';
-
-const note = (v: string | null | undefined, field: string, required: boolean): string | null => {
-  const t = (v ?? '').normalize('NFC').trim();
-  if (!t) {
-    if (required) throw new BadInputError('A reason is required', field);
-    return null;
-  }
-  if (t.length > 500) throw new BadInputError('Must be at most 500 characters', field);
-  if (/\p{Cc}/u.test(t)) throw new BadInputError('Contains control characters', field);
-  return t;
-};
 
 async function load(deps: { outcomes: OutcomeStore }, ctx: CommandContext, id: string): Promise<LearningOutcome> {
   const access = accessOf(ctx.caller);
@@ -44,7 +33,7 @@ export async function reviewOutcome(
   if (o.status !== 'PENDING_REVIEW')
     throw new BadInputError(`Only outcomes waiting for review can be reviewed (this one is ${o.status})`, 'id', { status: o.status });
   if (decision === 'REJECT') {
-    const reason = note(noteRaw, 'note', true)!;
+    const reason = freeText(noteRaw, 'note', { max: 500, required: true });
     const updated = await deps.outcomes.update(o.id, o.version, ['PENDING_REVIEW'], {
       set: { status: 'REJECTED', statusReason: reason },
       events: [
@@ -66,7 +55,7 @@ export async function reviewOutcome(
     if (!updated) throw new ConflictError('The outcome changed at the same time; please reload it');
     return updated;
   }
-  note(noteRaw, 'note', false);
+  freeText(noteRaw, 'note', { max: 500 });
   if (!o.accountNo) throw new BadInputError('The outcome has no learner account yet', 'id');
   const link = await deps.projections.linkByAccountNo(o.accountNo);
   if (!link || link.status !== 'ACTIVE') throw new BadInputError(`The learner’s account is ${link?.status ?? 'unknown'}`, 'id');
@@ -111,7 +100,7 @@ export async function revokeOutcome(
   const c = ctx.caller;
   if (c.kind !== 'user' || !['CENTER_ADMIN', 'PLATFORM_ADMIN', 'INSTITUTION_ADMIN'].includes(c.role))
     throw new ForbiddenError('Not allowed for your role');
-  const reason = note(reasonRaw, 'reason', true)!;
+  const reason = freeText(reasonRaw, 'reason', { max: 500, required: true });
   const o = await load(deps, ctx, id);
   if (!REVOCABLE.includes(o.status)) throw new BadInputError(`A ${o.status} outcome cannot be revoked`, 'id', { status: o.status });
   const updated = await deps.outcomes.update(o.id, o.version, REVOCABLE, {

@@ -1,6 +1,6 @@
-import { BadInputError, ConflictError } from '@creditbank/kernel';
+import { BadInputError, ConflictError, freeText } from '@creditbank/kernel';
 import { OUTCOME_TYPES, type OutcomeType } from '@creditbank/credit-rules';
-import { parseInstant, requireSet, requireText } from './input';
+import { parseInstant, requireSet } from './input';
 
 /**
  * Institution accreditation (资质审核): which outcome types an institution may deposit, whether it
@@ -93,7 +93,7 @@ export function accredit(
 }
 
 export function suspend(a: Accreditation, reasonRaw: string, at: Date, by: string): Accreditation {
-  const reason = requireText(reasonRaw, 'reason', 500);
+  const reason = freeText(reasonRaw, 'reason', { max: 500, required: true, multiline: true });
   const status = effectiveStatus(a, at);
   if (status !== 'ACTIVE') throw new ConflictError(`The accreditation is ${status.toLowerCase()} already`);
   const change: AccreditationChange = {

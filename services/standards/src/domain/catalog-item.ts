@@ -1,4 +1,4 @@
-import { BadInputError, ConflictError, ForbiddenError, type Caller } from '@creditbank/kernel';
+import { BadInputError, ConflictError, ForbiddenError, type Caller, freeText } from '@creditbank/kernel';
 import {
   OUTCOME_TYPES,
   isCatalogCode,
@@ -9,7 +9,7 @@ import {
   type CatalogItemStatus,
   type OutcomeType,
 } from '@creditbank/credit-rules';
-import { optionalInt, optionalLabel, optionalNumber, optionalPositive, optionalText, requireLabel } from './input';
+import { optionalInt, optionalNumber, optionalPositive } from './input';
 
 /**
  * The outcome catalogue (学习成果目录). An item is identified by its code and has versions:
@@ -165,7 +165,7 @@ export interface CatalogItemInput {
 /** Validate an editor's input; `levels` are the levels of the qualification framework. */
 export function parseCatalogInput(input: CatalogItemInput, levels: readonly number[]): { code: string; facts: CatalogFacts } {
   const { code } = parseCatalogCode(input.code, 'input.code');
-  const name = requireLabel(input.name, 'input.name', 100, 2);
+  const name = freeText(input.name, 'input.name', { min: 2, max: 100, required: true, noAngleBrackets: true });
   if (!OUTCOME_TYPES.includes(input.type)) throw new BadInputError('Unknown outcome type', 'input.type');
   let subtype: string | null = null;
   if (input.subtype !== undefined && input.subtype !== null && input.subtype.trim() !== '') {
@@ -185,7 +185,7 @@ export function parseCatalogInput(input: CatalogItemInput, levels: readonly numb
   if (evidence.length > 10) throw new BadInputError('At most 10 kinds of evidence', 'input.evidenceRequired');
   const evidenceRequired: string[] = [];
   evidence.forEach((e, i) => {
-    const label = requireLabel(e, `input.evidenceRequired.${i}`, 100);
+    const label = freeText(e, `input.evidenceRequired.${i}`, { max: 100, required: true, noAngleBrackets: true });
     if (!evidenceRequired.includes(label)) evidenceRequired.push(label);
   });
   return {
@@ -196,12 +196,12 @@ export function parseCatalogInput(input: CatalogItemInput, levels: readonly numb
       subtype,
       level,
       track,
-      field: optionalLabel(input.field, 'input.field', 50),
+      field: freeText(input.field, 'input.field', { max: 50, noAngleBrackets: true }),
       hours: optionalPositive(input.hours, 'input.hours', 10000, 1),
       standardCredits: optionalNumber(input.standardCredits, 'input.standardCredits', 0, 300),
       validityYears: optionalInt(input.validityYears, 'input.validityYears', 1, 100),
       evidenceRequired,
-      description: optionalText(input.description, 'input.description', 2000),
+      description: freeText(input.description, 'input.description', { max: 2000, multiline: true }),
     },
   };
 }

@@ -1,5 +1,5 @@
-import { BadInputError, ConflictError } from '@creditbank/kernel';
-import { optionalInt, optionalLabel, optionalText, requireLabel, requireNumber, requireText } from './input';
+import { BadInputError, ConflictError, freeText } from '@creditbank/kernel';
+import { optionalInt, requireNumber } from './input';
 
 /**
  * Course certification (课程认证): an institution submits a course mapped to a catalogue item; experts
@@ -69,14 +69,14 @@ export function parseSubmission(
   const teachersIn = input.teachers ?? [];
   if (teachersIn.length > 20) throw new BadInputError('At most 20 teachers', 'input.teachers');
   return {
-    title: requireLabel(input.title, 'input.title', 200, 2),
+    title: freeText(input.title, 'input.title', { min: 2, max: 200, required: true, noAngleBrackets: true }),
     hours: requireNumber(input.hours, 'input.hours', 0.5, 10000, 1),
-    syllabus: requireText(input.syllabus, 'input.syllabus', 20000, 10),
-    assessment: requireText(input.assessment, 'input.assessment', 2000, 2),
+    syllabus: freeText(input.syllabus, 'input.syllabus', { min: 10, max: 20000, required: true, multiline: true }),
+    assessment: freeText(input.assessment, 'input.assessment', { min: 2, max: 2000, required: true, multiline: true }),
     teachers: teachersIn.map((t, i) => ({
-      name: requireLabel(t.name, `input.teachers.${i}.name`, 50),
-      title: optionalLabel(t.title, `input.teachers.${i}.title`, 50),
-      qualification: optionalLabel(t.qualification, `input.teachers.${i}.qualification`, 100),
+      name: freeText(t.name, `input.teachers.${i}.name`, { max: 50, required: true, noAngleBrackets: true }),
+      title: freeText(t.title, `input.teachers.${i}.title`, { max: 50, noAngleBrackets: true }),
+      qualification: freeText(t.qualification, `input.teachers.${i}.qualification`, { max: 100, noAngleBrackets: true }),
     })),
   };
 }
@@ -108,7 +108,7 @@ export function applyReview(
 ): { next: CourseCertification; decided: 'CERTIFIED' | 'REJECTED' | null } {
   if (input.decision !== 'APPROVE' && input.decision !== 'REJECT') throw new BadInputError('Unknown decision', 'decision');
   const score = optionalInt(input.score, 'score', 0, 100);
-  const comment = optionalText(input.comment, 'comment', 2000);
+  const comment = freeText(input.comment, 'comment', { max: 2000, multiline: true });
   if (input.decision === 'REJECT' && comment === null) throw new BadInputError('A rejection needs a reason in the comment', 'comment');
   if (c.status === 'CERTIFIED' || c.status === 'REJECTED')
     throw new ConflictError(`The certification is already ${c.status.toLowerCase()}`);

@@ -1,4 +1,4 @@
-import { BadInputError, ConflictError } from '@creditbank/kernel';
+import { BadInputError, ConflictError, freeText } from '@creditbank/kernel';
 import {
   CREDIT_METHODS,
   OUTCOME_TYPES,
@@ -15,7 +15,7 @@ import {
   type OutcomeType,
   type RoundingMode,
 } from '@creditbank/credit-rules';
-import { optionalNumber, optionalPositive, optionalText, parseInstant, requireLabel, requireNumber, requireProvince } from './input';
+import { optionalNumber, optionalPositive, parseInstant, requireNumber, requireProvince } from './input';
 
 /**
  * A province's credit standard (学分标准), one published version. Versions are never changed: a new
@@ -210,8 +210,8 @@ export function parseCreditStandardInput(input: CreditStandardInput, levels: rea
   });
   return {
     province,
-    name: requireLabel(input.name, 'input.name', 100, 2),
-    note: optionalText(input.note, 'input.note', 2000),
+    name: freeText(input.name, 'input.name', { min: 2, max: 100, required: true, noAngleBrackets: true }),
+    note: freeText(input.note, 'input.note', { max: 2000, multiline: true }),
     effectiveFrom:
       input.effectiveFrom === undefined || input.effectiveFrom === null || input.effectiveFrom.trim() === ''
         ? null

@@ -2,35 +2,6 @@ import { BadInputError } from '@creditbank/kernel';
 
 /** Field rules shared by the standards service's inputs. Messages name the rule, never the value. */
 
-export function optionalText(value: string | null | undefined, field: string, max: number): string | null {
-  if (value === undefined || value === null) return null;
-  const text = value.normalize('NFC').trim();
-  if (text === '') return null;
-  if (text.length > max) throw new BadInputError(`Must be at most ${max} characters`, field);
-  if (/\p{Cc}/u.test(text.replace(/[\n\t]/g, ''))) throw new BadInputError('Contains control characters', field);
-  return text;
-}
-
-export function requireText(value: string | null | undefined, field: string, max: number, min = 1): string {
-  const text = optionalText(value, field, max);
-  if (text === null) throw new BadInputError('Must not be empty', field);
-  if (text.length < min) throw new BadInputError(`Must be at least ${min} characters`, field);
-  return text;
-}
-
-/** A single-line label (no line breaks). */
-export function requireLabel(value: string | null | undefined, field: string, max: number, min = 1): string {
-  const text = requireText(value, field, max, min);
-  if (/[\n\t<>]/.test(text)) throw new BadInputError('Must be a single line without < or >', field);
-  return text;
-}
-
-export function optionalLabel(value: string | null | undefined, field: string, max: number): string | null {
-  const text = optionalText(value, field, max);
-  if (text !== null && /[\n\t<>]/.test(text)) throw new BadInputError('Must be a single line without < or >', field);
-  return text;
-}
-
 /** A finite number in [min, max] with at most `decimals` decimals. */
 export function requireNumber(value: number | null | undefined, field: string, min: number, max: number, decimals = 3): number {
   if (value === undefined || value === null) throw new BadInputError('Is required', field);

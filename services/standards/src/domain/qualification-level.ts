@@ -1,5 +1,5 @@
-import { optionalLabel, optionalInt, requireLabel, requireText } from './input';
-import { BadInputError } from '@creditbank/kernel';
+import { optionalInt } from './input';
+import { BadInputError, freeText } from '@creditbank/kernel';
 
 /**
  * The qualification framework (资历框架): numbered levels with names and descriptors, and what they
@@ -89,9 +89,9 @@ export function parseLevelInput(input: QualificationLevelInput): QualificationLe
   if (level === null) throw new BadInputError('Is required', 'input.level');
   return {
     level,
-    name: requireLabel(input.name, 'input.name', 50),
-    descriptor: requireText(input.descriptor, 'input.descriptor', 1000),
-    vocationalEquivalent: optionalLabel(input.vocationalEquivalent, 'input.vocationalEquivalent', 50),
-    academicEquivalent: optionalLabel(input.academicEquivalent, 'input.academicEquivalent', 50),
+    name: freeText(input.name, 'input.name', { max: 50, required: true, noAngleBrackets: true }),
+    descriptor: freeText(input.descriptor, 'input.descriptor', { max: 1000, required: true, multiline: true }),
+    vocationalEquivalent: freeText(input.vocationalEquivalent, 'input.vocationalEquivalent', { max: 50, noAngleBrackets: true }),
+    academicEquivalent: freeText(input.academicEquivalent, 'input.academicEquivalent', { max: 50, noAngleBrackets: true }),
   };
 }

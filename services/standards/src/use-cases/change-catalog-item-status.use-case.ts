@@ -1,8 +1,7 @@
 import { CatalogItemPublished, CatalogItemRetired, createEvent } from '@creditbank/contracts';
-import { ALL_PROVINCES, ConflictError, NotFoundError, type CommandContext } from '@creditbank/kernel';
+import { ALL_PROVINCES, ConflictError, NotFoundError, type CommandContext, freeText } from '@creditbank/kernel';
 import { assertCatalogEditor, parseCatalogCode, publishDraft, retirePublished, type CatalogItemVersion } from '../domain/catalog-item';
 import { actorOf } from '../domain/access';
-import { optionalText } from '../domain/input';
 import { metaOf, withRetry } from './event-meta';
 import type { CatalogStore } from './ports';
 
@@ -54,7 +53,7 @@ export async function retireCatalogItem(
 ): Promise<CatalogItemVersion> {
   const parsed = parseCatalogCode(codeRaw, 'code');
   assertCatalogEditor(ctx.caller, parsed);
-  const reason = optionalText(reasonRaw, 'reason', 500);
+  const reason = freeText(reasonRaw, 'reason', { max: 500, multiline: true });
   const by = actorOf(ctx.caller);
   const done = await withRetry(async () => {
     const [entry] = await catalog.findByCodes(ALL_PROVINCES, [parsed.code]);

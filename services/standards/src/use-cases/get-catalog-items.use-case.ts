@@ -3,6 +3,7 @@ import {
   BadInputError,
   decodeCursor,
   encodeCursor,
+  freeText,
   pageSize,
   toConnection,
   type Caller,
@@ -10,7 +11,7 @@ import {
 } from '@creditbank/kernel';
 import { OUTCOME_TYPES, type OutcomeType } from '@creditbank/credit-rules';
 import { draftOf, normaliseCode, publicHead, type CatalogEntry, type CatalogItemVersion, type CatalogScope } from '../domain/catalog-item';
-import { optionalInt, optionalLabel } from '../domain/input';
+import { optionalInt } from '../domain/input';
 import type { CatalogListFilter, CatalogStore, DraftScope } from './ports';
 
 /** Whose drafts a caller sees: PLATFORM_ADMIN all, CENTER_ADMIN its province's provincial items, others none. */
@@ -67,15 +68,15 @@ export async function listCatalogItems(
     if (!OUTCOME_TYPES.includes(filter.type)) throw new BadInputError('Unknown outcome type', 'filter.type');
     f.type = filter.type;
   }
-  const subtype = optionalLabel(filter?.subtype, 'filter.subtype', 40);
+  const subtype = freeText(filter?.subtype, 'filter.subtype', { max: 40, noAngleBrackets: true });
   if (subtype) f.subtype = subtype.toUpperCase();
   const level = optionalInt(filter?.level, 'filter.level', 1, 20);
   if (level !== null) f.level = level;
-  const track = optionalLabel(filter?.track, 'filter.track', 40);
+  const track = freeText(filter?.track, 'filter.track', { max: 40, noAngleBrackets: true });
   if (track) f.track = track.toUpperCase();
-  const field = optionalLabel(filter?.field, 'filter.field', 50);
+  const field = freeText(filter?.field, 'filter.field', { max: 50, noAngleBrackets: true });
   if (field) f.field = field;
-  const search = optionalLabel(filter?.search, 'filter.search', 50);
+  const search = freeText(filter?.search, 'filter.search', { max: 50, noAngleBrackets: true });
   if (search) f.search = search.toLowerCase();
   if (filter?.scope) {
     if (filter.scope !== 'NATIONAL' && filter.scope !== 'PROVINCIAL') throw new BadInputError('Unknown scope', 'filter.scope');

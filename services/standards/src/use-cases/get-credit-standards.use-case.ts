@@ -3,6 +3,7 @@ import {
   NotFoundError,
   decodeCursor,
   encodeCursor,
+  freeText,
   pageSize,
   toConnection,
   type Caller,
@@ -11,7 +12,7 @@ import {
 import { annualCapKey, computeCredits, type CreditComputation } from '@creditbank/credit-rules';
 import { creditFactsOf, findVersion, normaliseCode, publicHead } from '../domain/catalog-item';
 import type { CreditStandard } from '../domain/credit-standard';
-import { optionalInt, optionalLabel, optionalNumber, optionalPositive, parseInstant, requireProvince } from '../domain/input';
+import { optionalInt, optionalNumber, optionalPositive, parseInstant, requireProvince } from '../domain/input';
 import type { CatalogStore, CreditStandardStore } from './ports';
 
 /**
@@ -86,7 +87,8 @@ export async function previewCredits(
   const standard = await deps.standards.inForce(province, now);
   if (!standard) throw new NotFoundError('Credit standard');
   const achievedAt =
-    optionalLabel(input.achievedAt, 'input.achievedAt', 40) ?? new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    freeText(input.achievedAt, 'input.achievedAt', { max: 40, noAngleBrackets: true }) ??
+    new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
   parseInstant(achievedAt, 'input.achievedAt');
   const thisYear = optionalNumber(input.creditsThisYear, 'input.creditsThisYear', 0, 10000) ?? 0;
   return computeCredits({

@@ -174,9 +174,7 @@ const cases: Case[] = [
     base: () => ({ code: 'BAD-REWARD-1', name: '坏输入奖励', kind: 'TRANSIT_POINTS', pointsCost: 10, stock: 5 }),
     fields: [
       { path: 'code', bad: [['missing', MISSING], ...TEXT.filter(([k]) => k !== 'number instead of text'), ...INJECTION, ...UNICODE] },
-      // Not UNICODE: the conversion service still accepts invisible, bidi-override and lone-surrogate
-      // reward names (docs/reliability.md, open findings).
-      { path: 'name', bad: [['missing', MISSING], ...TEXT] },
+      { path: 'name', bad: [['missing', MISSING], ...TEXT, ...UNICODE] },
       {
         path: 'kind',
         bad: [

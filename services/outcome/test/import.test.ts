@@ -220,3 +220,42 @@ it('reports the batch to the institution and the centre, not to others', async (
   expect((await h.gql<{ importBatch: unknown }>(q, { id }, tokens.institutionAdmin(OTHER_INSTITUTION, '33'))).data?.importBatch).toBeNull();
   expect((await h.gql<{ importBatch: unknown }>(q, { id }, tokens.centerAdmin('44'))).data?.importBatch).toBeNull();
 });
+
+it('claims rows of a person whose account was opened while the import ran (the import re-reads links after storing)', async () => {
+  // The race: the import reads the links (none yet), the account opens and its handler finds no
+  // UNCLAIMED outcome, then the import stores the rows as UNCLAIMED. Reproduced deterministically by
+  // running the use-case with a projection store whose first link lookup answers from "before".
+  const mongoose = await import('mongoose');
+  const { createOutboxSignal } = await import('@creditbank/events');
+  const { createOutcomeRepository } = await import('../src/persistence/outcome.repository');
+  const { createProjectionRepository } = await import('../src/persistence/projection.repository');
+  const { createImportBatchRepository } = await import('../src/persistence/batch-and-certificate.repository');
+  const { importOutcomes } = await import('../src/use-cases/import-outcomes.use-case');
+  const connection = await mongoose.createConnection(h.env['MONGODB_URI']!, { dbName: h.env['MONGODB_DB']! }).asPromise();
+  try {
+    const idNumber = person();
+    const opened = accountOpened(h.hashOf(idNumber));
+    await h.feed([opened]); // the handler runs now and finds nothing to claim
+    const signal = createOutboxSignal();
+    const projections = createProjectionRepository(connection);
+    let lookups = 0;
+    const deps = {
+      outcomes: createOutcomeRepository(connection, signal),
+      batches: createImportBatchRepository(connection, signal),
+      idHashKey: h.env['ID_HASH_KEY']!,
+      projections: {
+        ...projections,
+        linksByIdHash: async (hashes: string[]) => (lookups++ === 0 ? [] : projections.linksByIdHash(hashes)),
+      },
+    };
+    const r = row({ idNumber });
+    const caller = { kind: 'user', sub: 'admin-1', role: 'INSTITUTION_ADMIN', province: '33', inst: INSTITUTION } as const;
+    const batch = await importOutcomes(deps, { caller, requestId: 'race-test', now: new Date() }, 'race', [r]);
+    expect(batch).toMatchObject({ accepted: 1, rejected: 0 });
+    expect(lookups).toBe(2);
+    const doc = await h.db.collection('outcomes').findOne({ externalRef: r.externalRef });
+    expect(doc).toMatchObject({ status: 'RECOGNIZED', accountNo: opened.event.data.accountNo });
+  } finally {
+    await connection.close();
+  }
+});

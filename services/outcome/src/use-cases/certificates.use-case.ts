@@ -18,7 +18,7 @@ import {
   type VerificationStatus,
 } from '../domain/certificate';
 import type { LearningOutcome } from '../domain/outcome';
-import { SOURCE } from './import-outcomes.use-case';
+import { SOURCE } from './outcome-events';
 import type { CertificateStore, OutcomeStore, ProjectionStore } from './ports';
 
 export interface CertificateSigning {

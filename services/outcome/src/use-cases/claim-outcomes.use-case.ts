@@ -3,7 +3,7 @@ import type { CommandContext } from '@creditbank/kernel';
 import { creditYear } from '@creditbank/credit-rules';
 import type { LearnerLink } from '../domain/projections';
 import { CreditTotals, decide } from '../domain/recognition';
-import { SOURCE, recognizedEvent } from './import-outcomes.use-case';
+import { SOURCE, recognizedEvent } from './outcome-events';
 import type { OutcomeStore, ProjectionStore } from './ports';
 
 /**

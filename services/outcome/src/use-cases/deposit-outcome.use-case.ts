@@ -13,7 +13,7 @@ import { parseUscc } from '@creditbank/identity';
 import type { OutcomeSource } from '../domain/outcome';
 import { accreditationCovers } from '../domain/projections';
 import { CreditTotals, decide, localDate } from '../domain/recognition';
-import { depositEvents } from './import-outcomes.use-case';
+import { depositEvents } from './outcome-events';
 import type { NewOutcome, OutcomeStore, ProjectionStore } from './ports';
 import type { LearningOutcome } from '../domain/outcome';
 

@@ -1,21 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  ImportBatchCompleted,
-  OutcomeDeposited,
-  OutcomeRecognized,
-  createEvent,
-  metaFrom,
-  type OutgoingEvent,
-} from '@creditbank/contracts';
+import { ImportBatchCompleted, createEvent, metaFrom } from '@creditbank/contracts';
 import { BadInputError, ForbiddenError, type CommandContext } from '@creditbank/kernel';
 import { MAX_IMPORT_ROWS, creditYear, validateOutcomeImportRows, type OutcomeImportRow } from '@creditbank/credit-rules';
 import { idHash, maskName } from '@creditbank/identity';
-import { importedOutcomeId, type LearningOutcome } from '../domain/outcome';
+import { importedOutcomeId } from '../domain/outcome';
 import { accreditationCovers, bulkDepositAllowed, type CatalogItemVersion, type CreditStandardVersion } from '../domain/projections';
 import { CreditTotals, decide, localDate, type Decision } from '../domain/recognition';
+import { claimOutcomes } from './claim-outcomes.use-case';
+import { SOURCE, depositEvents } from './outcome-events';
 import type { ImportBatch, ImportBatchStore, NewOutcome, OutcomeStore, ProjectionStore } from './ports';
-
-export const SOURCE = '/creditbank/outcome';
 
 export interface ImportDeps {
   outcomes: OutcomeStore;
@@ -41,73 +34,6 @@ export function contentHash(row: OutcomeImportRow): string {
     row.certificateNo,
   ]);
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
-}
-
-/** Events of a deposit: deposited, and recognised when it was. */
-export function depositEvents(o: LearningOutcome, item: CatalogItemVersion, ctx: CommandContext): OutgoingEvent[] {
-  const meta = metaFrom(ctx, o.province, SOURCE);
-  const facts = {
-    outcomeId: o.id,
-    accountNo: o.accountNo,
-    idHash: o.idHash,
-    province: o.province,
-    institutionCode: o.institutionCode,
-    source: o.source,
-    type: o.type,
-    catalogItemCode: o.catalogItemCode,
-    catalogItemVersion: o.catalogItemVersion,
-    title: o.title,
-    hours: o.hours,
-    score: o.score,
-    achievedAt: o.achievedAt,
-  };
-  const events: OutgoingEvent[] = [
-    createEvent(
-      OutcomeDeposited,
-      {
-        ...facts,
-        status: o.status,
-        batchId: o.batchId,
-        depositedBy: o.depositedBy,
-        depositedAt: o.depositedAt.toISOString(),
-        nodeId: o.nodeId,
-      },
-      meta,
-    ),
-  ];
-  if (o.status === 'RECOGNIZED' && o.recognition && o.accountNo) events.push(recognizedEvent(o, item, ctx));
-  return events;
-}
-
-export function recognizedEvent(o: LearningOutcome, item: CatalogItemVersion, ctx: CommandContext): OutgoingEvent {
-  const r = o.recognition!;
-  return createEvent(
-    OutcomeRecognized,
-    {
-      outcomeId: o.id,
-      accountNo: o.accountNo!,
-      idHash: o.idHash,
-      province: o.province,
-      institutionCode: o.institutionCode,
-      source: o.source,
-      type: o.type,
-      catalogItemCode: o.catalogItemCode,
-      catalogItemVersion: r.catalogItemVersion,
-      title: o.title,
-      hours: o.hours,
-      score: o.score,
-      achievedAt: o.achievedAt,
-      recognizedCredits: r.credits,
-      points: r.points,
-      creditStandardVersion: r.creditStandardVersion,
-      level: item.level,
-      track: item.track,
-      subtype: item.subtype,
-      recognizedBy: r.by,
-      recognizedAt: r.at.toISOString(),
-    },
-    metaFrom(ctx, o.province, SOURCE),
-  );
 }
 
 /**
@@ -262,6 +188,14 @@ export async function importOutcomes(
     ? await deps.outcomes.insertMany(outcomes, (o) => depositEvents(o, itemOf.get(o.catalogItemCode)!, ctx))
     : { duplicateKeys: new Set<string>() };
   duplicates += duplicateKeys.size;
+
+  // An account opened while this import ran: its handler may have looked for UNCLAIMED outcomes
+  // after we read the links and before we inserted. Read the links of the people we stored as
+  // unclaimed once more and claim for those now active (claiming is idempotent: only from UNCLAIMED).
+  const unclaimedHashes = [...new Set(outcomes.filter((o) => o.status === 'UNCLAIMED').map((o) => o.idHash))];
+  if (unclaimedHashes.length)
+    for (const link of await deps.projections.linksByIdHash(unclaimedHashes))
+      if (link.status === 'ACTIVE') await claimOutcomes(deps, link, ctx);
 
   errors.sort((a, b) => a.row - b.row);
   const batch: ImportBatch = {

@@ -4,7 +4,7 @@ import { creditYear } from '@creditbank/credit-rules';
 import type { LearningOutcome, OutcomeStatus } from '../domain/outcome';
 import { CreditTotals, recognise } from '../domain/recognition';
 import { accessOf, canSee } from './access';
-import { SOURCE, recognizedEvent } from './import-outcomes.use-case';
+import { SOURCE, recognizedEvent } from './outcome-events';
 import type { OutcomeStore, ProjectionStore } from './ports';
 
 async function load(deps: { outcomes: OutcomeStore }, ctx: CommandContext, id: string): Promise<LearningOutcome> {

@@ -1,18 +1,21 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import {
-  CatalogItemPublished,
-  CreditStandardPublished,
-  InstitutionAccredited,
-  InstitutionRegistered,
-  LearnerAccountOpened,
-  TOPICS,
-  createEvent,
-  type OutgoingEvent,
-} from '@creditbank/contracts';
+import { TOPICS, type OutgoingEvent } from '@creditbank/contracts';
 import { idHash, makeResidentId, makeUscc } from '@creditbank/identity';
 import { makeAccountNo } from '@creditbank/kernel';
-import { createTestNamespace, eventually, publishRaw, serviceTestEnv, testInfra, tokens } from '@creditbank/testing';
+import {
+  catalogItemPublished,
+  createTestNamespace,
+  creditStandardPublished,
+  eventually,
+  institutionAccredited,
+  institutionRegistered,
+  learnerAccountOpened,
+  publishRaw,
+  serviceTestEnv,
+  testInfra,
+  tokens,
+} from '@creditbank/testing';
 import { main } from '@creditbank/outcome-service';
 import { machine, memorySampler, writeSection } from './report';
 
@@ -46,111 +49,77 @@ async function run(): Promise<void> {
   const kafka = new Kafka({ brokers: testInfra().kafkaBrokers.split(','), clientId: 'bench', logLevel: logLevel.NOTHING });
   try {
     // The world the outcome service learns from events: catalogue, standard, an accredited institution, learners.
-    const meta = (province: string, producer: string) => ({ province, source: `/creditbank/${producer}` });
     const codes = ['VSC-ELEC-G5', 'VSC-ELEC-G4', 'VSC-COOK-G5', 'CE-TEA-101'];
     const setup: OutgoingEvent[] = [
       ...codes.map((code) =>
-        createEvent(
-          CatalogItemPublished,
-          {
-            code,
-            version: 1,
-            scope: 'NATIONAL',
-            province: null,
-            title: code,
-            type: code.startsWith('CE') ? 'NON_ACADEMIC' : 'VOCATIONAL',
-            subtype: code.startsWith('CE') ? 'COMMUNITY_EDUCATION' : 'SKILL_CERTIFICATE',
-            level: code.startsWith('CE') ? null : code.endsWith('G5') ? 1 : 2,
-            track: null,
-            field: null,
-            hours: 36,
-            standardCredits: 2,
-            validityYears: null,
-            evidenceRequired: [],
-            supersedesVersion: null,
-            publishedAt: new Date().toISOString(),
-            publishedBy: 'bench',
-          },
-          meta('10', 'standards'),
-        ),
-      ),
-      createEvent(
-        CreditStandardPublished,
-        {
-          province: '33',
+        catalogItemPublished({
+          code,
           version: 1,
-          title: 'bench',
-          effectiveFrom: new Date(Date.now() - 86_400_000).toISOString(),
           supersedesVersion: null,
-          pointsPerCredit: 100,
-          rules: [
-            {
-              type: 'VOCATIONAL',
-              subtype: null,
-              method: 'LEVEL_TABLE',
-              credits: null,
-              hoursPerCredit: null,
-              roundingStep: null,
-              rounding: null,
-              levelCredits: [
-                { level: 1, credits: 4 },
-                { level: 2, credits: 6 },
-              ],
-              maxPerOutcome: null,
-              maxPerItem: null,
-              minScore: null,
-              pointsPerCredit: null,
-            },
-            {
-              type: 'NON_ACADEMIC',
-              subtype: null,
-              method: 'PER_HOURS',
-              credits: null,
-              hoursPerCredit: 18,
-              roundingStep: 0.5,
-              rounding: 'DOWN',
-              levelCredits: [],
-              maxPerOutcome: 4,
-              maxPerItem: null,
-              minScore: null,
-              pointsPerCredit: null,
-            },
-          ],
-          itemRules: [],
-          annualCaps: [{ type: 'NON_ACADEMIC', subtype: null, maxCredits: 10 }],
+          title: code,
+          type: code.startsWith('CE') ? 'NON_ACADEMIC' : 'VOCATIONAL',
+          subtype: code.startsWith('CE') ? 'COMMUNITY_EDUCATION' : 'SKILL_CERTIFICATE',
+          level: code.startsWith('CE') ? null : code.endsWith('G5') ? 1 : 2,
+          track: null,
+          field: null,
+          hours: 36,
+          standardCredits: 2,
+          evidenceRequired: [],
           publishedAt: new Date().toISOString(),
           publishedBy: 'bench',
-        },
-        meta('33', 'standards'),
+        }),
       ),
-      createEvent(
-        InstitutionRegistered,
-        {
-          code: INST,
-          name: '基准测试学校',
-          category: 'VOCATIONAL_TRAINING',
-          province: '33',
-          adminDivision: '330106',
-          status: 'ACTIVE',
-          registeredAt: new Date().toISOString(),
-        },
-        meta('33', 'account'),
-      ),
-      createEvent(
-        InstitutionAccredited,
-        {
-          institutionCode: INST,
-          province: '33',
-          outcomeTypes: ['VOCATIONAL', 'NON_ACADEMIC'],
-          bulkDeposit: true,
-          validUntil: new Date(Date.now() + 86_400_000 * 365).toISOString(),
-          status: 'ACTIVE',
-          previousStatus: null,
-          accreditedAt: new Date().toISOString(),
-          accreditedBy: 'bench',
-        },
-        meta('33', 'standards'),
-      ),
+      creditStandardPublished({
+        province: '33',
+        version: 1,
+        title: 'bench',
+        effectiveFrom: new Date(Date.now() - 86_400_000).toISOString(),
+        supersedesVersion: null,
+        rules: [
+          {
+            type: 'VOCATIONAL',
+            subtype: null,
+            method: 'LEVEL_TABLE',
+            credits: null,
+            hoursPerCredit: null,
+            roundingStep: null,
+            rounding: null,
+            levelCredits: [
+              { level: 1, credits: 4 },
+              { level: 2, credits: 6 },
+            ],
+            maxPerOutcome: null,
+            maxPerItem: null,
+            minScore: null,
+            pointsPerCredit: null,
+          },
+          {
+            type: 'NON_ACADEMIC',
+            subtype: null,
+            method: 'PER_HOURS',
+            credits: null,
+            hoursPerCredit: 18,
+            roundingStep: 0.5,
+            rounding: 'DOWN',
+            levelCredits: [],
+            maxPerOutcome: 4,
+            maxPerItem: null,
+            minScore: null,
+            pointsPerCredit: null,
+          },
+        ],
+        itemRules: [],
+        annualCaps: [{ type: 'NON_ACADEMIC', subtype: null, maxCredits: 10 }],
+        publishedAt: new Date().toISOString(),
+        publishedBy: 'bench',
+      }),
+      institutionRegistered({ code: INST, name: '基准测试学校', registeredAt: new Date().toISOString() }),
+      institutionAccredited({
+        institutionCode: INST,
+        validUntil: new Date(Date.now() + 86_400_000 * 365).toISOString(),
+        accreditedAt: new Date().toISOString(),
+        accreditedBy: 'bench',
+      }),
     ];
     // Distinct people: 1,000 sequence numbers per birth date, a new date every 1,000.
     const people = Array.from({ length: ROWS / 5 }, (_, i) =>
@@ -161,23 +130,14 @@ async function run(): Promise<void> {
       ),
     );
     const learners = people.slice(0, LEARNERS).map((id, i) =>
-      createEvent(
-        LearnerAccountOpened,
-        {
-          accountNo: makeAccountNo('33', i + 1),
-          province: '33',
-          adminDivision: '330106',
-          gender: 'FEMALE',
-          birthYear: 1970,
-          householdId: null,
-          channel: 'INTAKE_POINT',
-          nodeId: 'sn-1',
-          idHash: idHash(id, env['ID_HASH_KEY']!),
-          status: 'ACTIVE',
-          openedAt: new Date().toISOString(),
-        },
-        meta('33', 'account'),
-      ),
+      learnerAccountOpened({
+        accountNo: makeAccountNo('33', i + 1),
+        birthYear: 1970,
+        householdId: null,
+        nodeId: 'sn-1',
+        idHash: idHash(id, env['ID_HASH_KEY']!),
+        openedAt: new Date().toISOString(),
+      }),
     );
     for (const [topic, list] of [
       [TOPICS.standards, setup.filter((e) => e.topic === TOPICS.standards)],

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient, type Db } from 'mongodb';
 import {
-  CatalogItemPublished,
   ConversionApproved,
   ConversionSubmitted,
-  InstitutionRegistered,
-  LearnerAccountOpened,
   OperatorAssigned,
   OutcomeDeposited,
   OutcomeRecognized,
@@ -16,12 +13,17 @@ import {
 } from '@creditbank/contracts';
 import { makeUscc } from '@creditbank/identity';
 import {
+  catalogItemPublished,
   createTestNamespace,
   eventually,
   graphql,
+  institutionRegistered,
+  learnerAccountOpened,
   publishRaw,
   serviceTestEnv,
   testInfra,
+  type AccountOpenedData,
+  type CatalogItemData,
   type GraphQLResponse,
   type TestNamespace,
 } from '@creditbank/testing';
@@ -77,69 +79,42 @@ const meta = (province: string, producer: string) => ({ province, source: `/cred
 export const INST = makeUscc('330106', 4242);
 export const uuid = (prefix: 'oc' | 'ca' | 'cr') => `${prefix}-${randomUUID()}`;
 
-export function item(code: string, over: Partial<EventData<typeof CatalogItemPublished>> = {}) {
-  return createEvent(
-    CatalogItemPublished,
-    {
-      code,
-      version: 1,
-      scope: 'NATIONAL',
-      province: null,
-      title: `${code} 证书`,
-      type: 'VOCATIONAL',
-      subtype: 'SKILL_CERTIFICATE',
-      level: 1,
-      track: code.split('-').slice(0, 2).join('-'),
-      field: null,
-      hours: 100,
-      standardCredits: 4,
-      validityYears: null,
-      evidenceRequired: [],
-      supersedesVersion: null,
-      publishedAt: '2026-01-01T00:00:00.000Z',
-      publishedBy: 'seed',
-      ...over,
-    },
-    meta('10', 'standards'),
-  );
+/** A first version of a national level-1 skill certificate (100 hours, 4 credits). */
+export function item(code: string, over: Partial<CatalogItemData> = {}) {
+  return catalogItemPublished({
+    code,
+    version: 1,
+    supersedesVersion: null,
+    title: `${code} 证书`,
+    level: 1,
+    track: code.split('-').slice(0, 2).join('-'),
+    field: null,
+    hours: 100,
+    standardCredits: 4,
+    evidenceRequired: [],
+    publishedAt: '2026-01-01T00:00:00.000Z',
+    ...over,
+  });
 }
 
 export function institution(code = INST, name = '西湖职业技能培训学校') {
-  return createEvent(
-    InstitutionRegistered,
-    {
-      code,
-      name,
-      category: 'VOCATIONAL_TRAINING',
-      province: '33',
-      adminDivision: '330106',
-      status: 'ACTIVE',
-      registeredAt: '2026-01-01T00:00:00.000Z',
-    },
-    meta('33', 'account'),
-  );
+  return institutionRegistered({ code, name, registeredAt: '2026-01-01T00:00:00.000Z' });
 }
 
-export function opened(accountNo: string, over: Partial<EventData<typeof LearnerAccountOpened>> = {}) {
+/** An ACTIVE account opened at node `sn-a` in a township of the account's province. */
+export function opened(accountNo: string, over: Partial<AccountOpenedData> = {}) {
   const province = accountNo.slice(0, 2);
-  return createEvent(
-    LearnerAccountOpened,
-    {
-      accountNo,
-      province,
-      adminDivision: `${province}0106001`,
-      gender: 'FEMALE',
-      birthYear: 1980,
-      householdId: null,
-      channel: 'INTAKE_POINT',
-      nodeId: 'sn-a',
-      idHash: 'a'.repeat(64),
-      status: 'ACTIVE',
-      openedAt: '2026-03-01T08:00:00.000Z',
-      ...over,
-    },
-    meta(province, 'account'),
-  );
+  return learnerAccountOpened({
+    accountNo,
+    province,
+    adminDivision: `${province}0106001`,
+    birthYear: 1980,
+    householdId: null,
+    nodeId: 'sn-a',
+    idHash: 'a'.repeat(64),
+    openedAt: '2026-03-01T08:00:00.000Z',
+    ...over,
+  });
 }
 
 export interface OutcomeSpec {

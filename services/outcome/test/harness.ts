@@ -1,25 +1,24 @@
 import { MongoClient, type Db } from 'mongodb';
-import {
-  CatalogItemPublished,
-  CreditStandardPublished,
-  InstitutionAccredited,
-  InstitutionRegistered,
-  LearnerAccountOpened,
-  TOPICS,
-  createEvent,
-  type EventData,
-  type OutgoingEvent,
-} from '@creditbank/contracts';
+import { TOPICS, type OutgoingEvent } from '@creditbank/contracts';
 import { idHash, makeUscc } from '@creditbank/identity';
 import { makeAccountNo } from '@creditbank/kernel';
 import {
+  catalogItemPublished,
   createTestNamespace,
+  creditStandardPublished,
   eventually,
   graphql,
+  institutionAccredited,
+  institutionRegistered,
+  learnerAccountOpened,
   publishRaw,
   serviceTestEnv,
   tapTopics,
   testInfra,
+  type AccountOpenedData,
+  type AccreditationData,
+  type CatalogItemData,
+  type CreditStandardData,
   type GraphQLResponse,
   type KafkaTap,
   type TestNamespace,
@@ -82,148 +81,97 @@ export async function startOutcome(extra: Record<string, string> = {}): Promise<
   };
 }
 
-const meta = (province: string, producer: string) => ({ province, source: `/creditbank/${producer}` });
-
 /** A small standards world: catalogue items, a credit standard for province 33, an accredited institution. */
 export const INSTITUTION = makeUscc('330106', 5151);
 export const OTHER_INSTITUTION = makeUscc('330106', 6262);
 
-export function item(code: string, overrides: Partial<EventData<typeof CatalogItemPublished>> = {}) {
-  return createEvent(
-    CatalogItemPublished,
-    {
-      code,
-      version: 1,
-      scope: 'NATIONAL',
-      province: null,
-      title: `${code} 证书`,
-      type: 'VOCATIONAL',
-      subtype: 'SKILL_CERTIFICATE',
-      level: 2,
-      track: code.split('-').slice(0, 2).join('-'),
-      field: '装备制造大类',
-      hours: 300,
-      standardCredits: 6,
-      validityYears: null,
-      evidenceRequired: [],
-      supersedesVersion: null,
-      publishedAt: new Date(Date.now() - 86_400_000).toISOString(),
-      publishedBy: 'seed',
-      ...overrides,
-    },
-    meta('10', 'standards'),
-  );
+/** A first version of a national skill certificate (level 2, 300 hours, 6 credits) published yesterday. */
+export function item(code: string, overrides: Partial<CatalogItemData> = {}) {
+  return catalogItemPublished({
+    code,
+    version: 1,
+    supersedesVersion: null,
+    title: `${code} 证书`,
+    track: code.split('-').slice(0, 2).join('-'),
+    evidenceRequired: [],
+    publishedAt: new Date(Date.now() - 86_400_000).toISOString(),
+    ...overrides,
+  });
 }
 
-export function standard(version: number, overrides: Partial<EventData<typeof CreditStandardPublished>> = {}) {
-  return createEvent(
-    CreditStandardPublished,
-    {
-      province: '33',
-      version,
-      title: `浙江省学分标准 v${version}`,
-      effectiveFrom: new Date(Date.now() - 86_400_000 * (10 - version)).toISOString(),
-      supersedesVersion: version > 1 ? version - 1 : null,
-      pointsPerCredit: 100,
-      rules: [
-        {
-          type: 'VOCATIONAL',
-          subtype: 'SKILL_CERTIFICATE',
-          method: 'LEVEL_TABLE',
-          credits: null,
-          hoursPerCredit: null,
-          roundingStep: null,
-          rounding: null,
-          levelCredits: [
-            { level: 1, credits: 4 },
-            { level: 2, credits: 6 * version },
-          ],
-          maxPerOutcome: null,
-          maxPerItem: null,
-          minScore: null,
-          pointsPerCredit: null,
-        },
-        {
-          type: 'NON_ACADEMIC',
-          subtype: null,
-          method: 'PER_HOURS',
-          credits: null,
-          hoursPerCredit: 18,
-          roundingStep: 0.5,
-          rounding: 'DOWN',
-          levelCredits: [],
-          maxPerOutcome: 4,
-          maxPerItem: null,
-          minScore: null,
-          pointsPerCredit: null,
-        },
-      ],
-      itemRules: [],
-      annualCaps: [{ type: 'NON_ACADEMIC', subtype: null, maxCredits: 5 }],
-      publishedAt: new Date().toISOString(),
-      publishedBy: 'seed',
-      ...overrides,
-    },
-    meta('33', 'standards'),
-  );
+/** Province 33's standard `version`: level 2 skill certificates earn 6 × version credits; community education 1 per 18 hours, at most 4 per outcome and 5 a year. */
+export function standard(version: number, overrides: Partial<CreditStandardData> = {}) {
+  return creditStandardPublished({
+    province: '33',
+    version,
+    title: `浙江省学分标准 v${version}`,
+    effectiveFrom: new Date(Date.now() - 86_400_000 * (10 - version)).toISOString(),
+    supersedesVersion: version > 1 ? version - 1 : null,
+    rules: [
+      {
+        type: 'VOCATIONAL',
+        subtype: 'SKILL_CERTIFICATE',
+        method: 'LEVEL_TABLE',
+        credits: null,
+        hoursPerCredit: null,
+        roundingStep: null,
+        rounding: null,
+        levelCredits: [
+          { level: 1, credits: 4 },
+          { level: 2, credits: 6 * version },
+        ],
+        maxPerOutcome: null,
+        maxPerItem: null,
+        minScore: null,
+        pointsPerCredit: null,
+      },
+      {
+        type: 'NON_ACADEMIC',
+        subtype: null,
+        method: 'PER_HOURS',
+        credits: null,
+        hoursPerCredit: 18,
+        roundingStep: 0.5,
+        rounding: 'DOWN',
+        levelCredits: [],
+        maxPerOutcome: 4,
+        maxPerItem: null,
+        minScore: null,
+        pointsPerCredit: null,
+      },
+    ],
+    itemRules: [],
+    annualCaps: [{ type: 'NON_ACADEMIC', subtype: null, maxCredits: 5 }],
+    publishedAt: new Date().toISOString(),
+    ...overrides,
+  });
 }
 
 export function institution(code = INSTITUTION, name = '杭州市职业技能培训中心') {
-  return createEvent(
-    InstitutionRegistered,
-    {
-      code,
-      name,
-      category: 'VOCATIONAL_TRAINING',
-      province: '33',
-      adminDivision: '330106',
-      status: 'ACTIVE',
-      registeredAt: new Date(Date.now() - 86_400_000).toISOString(),
-    },
-    meta('33', 'account'),
-  );
+  return institutionRegistered({ code, name, registeredAt: new Date(Date.now() - 86_400_000).toISOString() });
 }
 
-export function accredited(code = INSTITUTION, overrides: Partial<EventData<typeof InstitutionAccredited>> = {}) {
-  return createEvent(
-    InstitutionAccredited,
-    {
-      institutionCode: code,
-      province: '33',
-      outcomeTypes: ['VOCATIONAL', 'NON_ACADEMIC'],
-      bulkDeposit: true,
-      validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
-      status: 'ACTIVE',
-      previousStatus: null,
-      accreditedAt: new Date(Date.now() - 3_600_000).toISOString(),
-      accreditedBy: 'su-admin',
-      ...overrides,
-    },
-    meta('33', 'standards'),
-  );
+/** Accredited for vocational and non-academic outcomes with bulk deposit, valid for a year. */
+export function accredited(code = INSTITUTION, overrides: Partial<AccreditationData> = {}) {
+  return institutionAccredited({
+    institutionCode: code,
+    validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+    accreditedAt: new Date(Date.now() - 3_600_000).toISOString(),
+    ...overrides,
+  });
 }
 
 let serial = 100;
-export function accountOpened(hash: string, overrides: Partial<EventData<typeof LearnerAccountOpened>> = {}) {
-  return createEvent(
-    LearnerAccountOpened,
-    {
-      accountNo: makeAccountNo('33', serial++),
-      province: '33',
-      adminDivision: '330106',
-      gender: 'FEMALE',
-      birthYear: 1980,
-      householdId: null,
-      channel: 'INTAKE_POINT',
-      nodeId: 'sn-1',
-      idHash: hash,
-      status: 'ACTIVE',
-      openedAt: new Date().toISOString(),
-      nameMasked: '王*英',
-      ...overrides,
-    },
-    meta('33', 'account'),
-  );
+/** An ACTIVE account of province 33 whose ID number hashes to `hash`. */
+export function accountOpened(hash: string, overrides: Partial<AccountOpenedData> = {}) {
+  return learnerAccountOpened({
+    accountNo: makeAccountNo('33', serial++),
+    householdId: null,
+    birthYear: 1980,
+    idHash: hash,
+    openedAt: new Date().toISOString(),
+    ...overrides,
+  });
 }
 
 export const IMPORT = `mutation($ref: String!, $rows: [OutcomeRowInput!]!) {

@@ -6,3 +6,4 @@ export * from './eventually';
 export * from './kafka-tap';
 export * from './service-env';
 export * from './seed-builder';
+export * from './upstream-events';

@@ -3,6 +3,7 @@
 // v1.24.2 (SQLite), provisioned from package registries only (Maven Central, Go module proxy).
 //
 //   node deploy/local/infra.mjs up|down|status|reset      (or: npm run infra -- up)
+//   node deploy/local/infra.mjs up|down kafka|ferretdb    (just one of them, e.g. to inject a fault)
 //
 // Also importable, e.g. from a jest globalSetup:
 //   const { up } = await import('../../deploy/local/infra.mjs');
@@ -37,6 +38,13 @@ function logger(quiet) {
 }
 
 const elapsed = (since) => seconds(performance.now() - since);
+const SERVICE_NAMES = ['kafka', 'ferretdb'];
+/** The services an `only` option selects (all when it is not given). */
+function selected(services, only) {
+  if (only !== undefined && !SERVICE_NAMES.includes(only))
+    throw new Error(`unknown service ${only} (expected ${SERVICE_NAMES.join(' or ')})`);
+  return services.filter((svc) => only === undefined || svc.name === only);
+}
 const address = (svc) => `${HOST}:${svc.ports[0].port}`;
 /** Hides the password of a `scheme://user:password@host` URI in printed output. */
 const redact = (uri) => uri.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
@@ -45,10 +53,12 @@ const redact = (uri) => uri.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
 // up
 
 /**
- * Starts (or reuses) Kafka and FerretDB and waits until both answer real requests.
+ * Starts (or reuses) Kafka and FerretDB and waits until both answer real requests. With `only`
+ * ('kafka' or 'ferretdb') just that one is started, and infra.env is left as it is (fault-injection
+ * tests restart one of them).
  * @returns {Promise<{ mongodbUri: string, kafkaBrokers: string }>}
  */
-export async function up({ quiet = false } = {}) {
+export async function up({ quiet = false, only } = {}) {
   const log = logger(quiet);
   const cfg = loadConfig();
   const since = performance.now();
@@ -58,7 +68,11 @@ export async function up({ quiet = false } = {}) {
       const kafka = kafkaService(cfg);
       const ferretdb = ferretdbService(cfg);
       // Both in parallel: the first run's Go build overlaps with Maven + the broker's start.
-      await allOrCombinedError([ensureUp(kafka, log), ensureUp(ferretdb, log)]);
+      await allOrCombinedError(selected([kafka, ferretdb], only).map((svc) => ensureUp(svc, log)));
+      if (only !== undefined) {
+        log(`${only} up in ${elapsed(since)}`);
+        return { mongodbUri: ferretdb.endpoint, kafkaBrokers: kafka.endpoint };
+      }
 
       const font = ensureCjkFont(cfg.localDir, log);
       if (!font.path) log(`fonts: ${font.reason}`);
@@ -155,15 +169,18 @@ async function allOrCombinedError(promises) {
 // ---------------------------------------------------------------------------------------------
 // down / reset
 
-/** Stops FerretDB, then Kafka (only processes this script started; external servers are never touched). */
-export async function down({ quiet = false } = {}) {
+/**
+ * Stops FerretDB, then Kafka (only processes this script started; external servers are never
+ * touched). With `only` ('kafka' or 'ferretdb') just that one; its data is kept.
+ */
+export async function down({ quiet = false, only } = {}) {
   const log = logger(quiet);
   const cfg = loadConfig();
-  await withLock(cfg.lockFile, () => stopAll(cfg, log), { log });
+  await withLock(cfg.lockFile, () => stopAll(cfg, log, only), { log });
 }
 
-async function stopAll(cfg, log) {
-  for (const svc of [ferretdbService(cfg), kafkaService(cfg)]) {
+async function stopAll(cfg, log, only) {
+  for (const svc of selected([ferretdbService(cfg), kafkaService(cfg)], only)) {
     const pid = ownedPid(svc.pidFile, svc.marker);
     if (!pid) {
       log(svc.external ? `${svc.name} not running here (${svc.externalVar} is set; that server is left alone)` : `${svc.name} not running`);
@@ -254,9 +271,11 @@ async function serviceStatus(svc) {
 // CLI
 
 const USAGE = `usage: node deploy/local/infra.mjs <up|down|status|reset>
+       node deploy/local/infra.mjs <up|down> <kafka|ferretdb>
 
   up      start Kafka and FerretDB (or reuse running ones), wait until ready, write infra.env
   down    stop both (FerretDB, then Kafka)
+  up|down kafka|ferretdb   start or stop just that one (data kept; infra.env untouched)
   status  show what runs where; exit code 0 only if both are ready
   reset   down, then delete their data (the next up starts empty)
 
@@ -271,12 +290,14 @@ async function main([command, ...rest]) {
     console.log(USAGE);
     return 0;
   }
-  if (!Object.hasOwn(commands, command ?? '') || rest.length > 0) {
+  const only = rest[0];
+  const oneService = (command === 'up' || command === 'down') && rest.length === 1 && SERVICE_NAMES.includes(only);
+  if (!Object.hasOwn(commands, command ?? '') || (rest.length > 0 && !oneService)) {
     console.error(USAGE);
     return 2;
   }
   try {
-    const result = await commands[command]();
+    const result = await commands[command](oneService ? { only } : {});
     return command === 'status' && !result.ready ? 1 : 0;
   } catch (err) {
     console.error(`infra ${command} failed: ${err.message}`);

@@ -19,4 +19,12 @@ describe('isTransientDatabaseError', () => {
     expect(isTransientDatabaseError({ name: 'MongoNetworkTimeoutError' })).toBe(true);
     expect(isTransientDatabaseError({ name: 'MongoServerError', code: 11000 })).toBe(false);
   });
+
+  it("counts mongoose's buffering timeout (disconnected) and wrapped causes as transient", () => {
+    const buffering = { name: 'MongooseError', message: 'Operation `learners.insertOne()` buffering timed out after 10000ms' };
+    expect(isTransientDatabaseError(buffering)).toBe(true);
+    expect(isTransientDatabaseError({ name: 'MongooseError', message: 'Cast to ObjectId failed' })).toBe(false);
+    expect(isTransientDatabaseError(new Error('while storing', { cause: { name: 'MongoPoolClearedError' } }))).toBe(true);
+    expect(isTransientDatabaseError(new Error('plain'))).toBe(false);
+  });
 });

@@ -99,16 +99,25 @@ export function isDuplicateKeyError(error: unknown): boolean {
   return code === 11000 || (code === 1 && typeof message === 'string' && message.includes('UNIQUE constraint failed'));
 }
 
-/** Errors worth retrying later rather than treating the input as bad: the database is unreachable. */
-export function isTransientDatabaseError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const name = (error as { name?: unknown }).name;
-  return (
-    name === 'MongoNetworkError' ||
-    name === 'MongoServerSelectionError' ||
-    name === 'MongoNetworkTimeoutError' ||
-    name === 'MongoNotConnectedError' ||
-    name === 'MongoPoolClearedError' ||
-    name === 'MongoTopologyClosedError'
-  );
+const UNREACHABLE = new Set([
+  'MongoNetworkError',
+  'MongoServerSelectionError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoPoolClearedError',
+  'MongoTopologyClosedError',
+]);
+
+/**
+ * Errors worth retrying later rather than treating the input as bad: the database is unreachable.
+ * Mongoose queues commands while it is disconnected and fails them after `bufferTimeoutMS` with a
+ * plain `MongooseError` ("Operation `learners.insertOne()` buffering timed out after 10000ms"),
+ * which is the same condition. A wrapped error counts by its cause.
+ */
+export function isTransientDatabaseError(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 3) return false;
+  const { name, message, cause } = error as { name?: unknown; message?: unknown; cause?: unknown };
+  if (typeof name === 'string' && UNREACHABLE.has(name)) return true;
+  if (name === 'MongooseError' && typeof message === 'string' && /buffering timed out after/.test(message)) return true;
+  return cause !== undefined && isTransientDatabaseError(cause, depth + 1);
 }

@@ -89,4 +89,19 @@ describe('the error formatter', () => {
     expect(out).toEqual({ message, extensions: { code, traceId: 'req-svc-1' } });
     expect(lines).toEqual([]); // the gateway logged the cause where it happened
   });
+
+  it('an unreachable database is SERVICE_UNAVAILABLE (retriable) with a fixed message, logged as a warning', () => {
+    const { lines, format } = capture();
+    const original = Object.assign(new Error('Server selection timed out after 10000 ms: connect ECONNREFUSED 127.0.0.1:27017'), {
+      name: 'MongoServerSelectionError',
+    });
+    const error = new GraphQLError(original.message, { path: ['openLearnerAccount'], originalError: original });
+    const out = runWithContext({ requestId: 'req-db-1' }, () => format(asFormatted(error), error));
+    expect(out).toEqual({
+      message: 'The service cannot reach its database right now; retry the request',
+      path: ['openLearnerAccount'],
+      extensions: { code: 'SERVICE_UNAVAILABLE', traceId: 'req-db-1' },
+    });
+    expect(lines).toEqual([expect.objectContaining({ level: 'warn', reqId: 'req-db-1', msg: 'database unavailable' })]);
+  });
 });

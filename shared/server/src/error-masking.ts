@@ -2,6 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { isAppError } from '@creditbank/kernel';
 import { currentContext, type Logger } from '@creditbank/logging';
+import { isTransientDatabaseError } from '@creditbank/mongo';
 
 /** Codes produced by GraphQL itself for a bad request: safe to show as they are. */
 const CLIENT_CODES = new Set([
@@ -27,6 +28,13 @@ const DEPENDENCY_MESSAGES: Record<string, string> = {
   SERVICE_TIMEOUT: 'A service needed for this request did not answer in time',
   SERVICE_UNAVAILABLE: 'A service needed for this request is unavailable',
 };
+
+/**
+ * A subgraph whose database is unreachable (stopped, failing over, network split) answers this with
+ * `SERVICE_UNAVAILABLE` within the driver's bounded wait: the client may retry, with the same natural
+ * or idempotency key when it was a mutation (it may or may not have been applied).
+ */
+const DATABASE_UNAVAILABLE = 'The service cannot reach its database right now; retry the request';
 
 /**
  * GraphQL's input coercion errors repeat the submitted value ("Variable "$rows" got invalid value
@@ -122,6 +130,14 @@ export function createErrorFormatter(options: { logger: Logger; production: bool
         message: DEPENDENCY_MESSAGES[code]!,
         ...(path ? { path } : {}),
         extensions: { code, ...(traceId ? { traceId } : {}) },
+      };
+    }
+    if (isTransientDatabaseError(original)) {
+      options.logger.warn({ err: loggableError(original), path }, 'database unavailable');
+      return {
+        message: DATABASE_UNAVAILABLE,
+        ...(path ? { path } : {}),
+        extensions: { code: 'SERVICE_UNAVAILABLE', ...(traceId ? { traceId } : {}) },
       };
     }
     options.logger.error({ err: loggableError(original), path }, 'unexpected error');

@@ -19,8 +19,10 @@ export interface KafkaTap {
   stop(): Promise<void>;
 }
 
-export async function tapTopics(topics: readonly string[]): Promise<KafkaTap> {
-  const kafka = new Kafka({ brokers: testInfra().kafkaBrokers.split(','), clientId: 'test-tap', logLevel: logLevel.NOTHING });
+/** `options.brokers`: another broker than the shared test one (a private instance of a fault test). */
+export async function tapTopics(topics: readonly string[], options: { brokers?: string } = {}): Promise<KafkaTap> {
+  const brokers = (options.brokers ?? testInfra().kafkaBrokers).split(',');
+  const kafka = new Kafka({ brokers, clientId: 'test-tap', logLevel: logLevel.NOTHING });
   const consumer: Consumer = kafka.consumer({ groupId: `tap-${Date.now()}-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 200 });
   const messages: TappedMessage[] = [];
   await consumer.connect();

@@ -623,34 +623,10 @@ interface KnownFailure {
 }
 
 const KNOWN_FAILURES: KnownFailure[] = [
-  {
-    mutation: 'cancelLearningProject',
-    field: 'id',
-    kinds: ['empty', 'blank', 'oversized', 'NUL byte', 'zero-width only', 'right-to-left override', 'lone surrogate'],
-    finding: 'refused, but the error names `projectId` instead of the argument `id`',
-  },
-  {
-    mutation: 'createStaffUser',
-    field: 'input.nodeId',
-    kinds: ['$where string', '$gt string', 'malformed id'],
-    finding: 'any bounded text is stored as the requested node id (no format check)',
-    stores: true,
-  },
-  {
-    mutation: 'publishCreditStandard',
-    field: 'input.rules',
-    kinds: ['oversized list'],
-    finding: 'a 1.1 MB body passes the gateway (16 MiB) but not the subgraph (1 MB): SERVICE_UNAVAILABLE instead of BAD_USER_INPUT',
-  },
-  // The import row validation does not refuse invisible, bidi-override and lone-surrogate text yet
-  // (the free-text consolidation into @creditbank/kernel does not cover import rows at the time of writing).
-  ...['name', 'title', 'certificateNo'].map((f): KnownFailure => ({
-    mutation: 'importOutcomes',
-    field: `rows.0.${f}`,
-    kinds: ['zero-width only', 'right-to-left override', 'lone surrogate'],
-    finding: 'an import row with invisible, bidi-override or lone-surrogate text is imported',
-    stores: true,
-  })),
+  // None open. Fixed since this list was written: cancelLearningProject named `projectId` for its
+  // argument `id`; createStaffUser stored any text as `nodeId`; publishCreditStandard at 10,001 rules
+  // (1.1 MB) hit the subgraph's 1 MB body limit (now the gateway's 16 MiB); import rows accepted
+  // invisible, bidi-override and lone-surrogate text.
 ];
 
 function knownFailure(mutation: string, v: Variant): KnownFailure | undefined {

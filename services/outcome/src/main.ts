@@ -68,8 +68,6 @@ export async function main(source: Record<string, string | undefined> = process.
     production: kit.production,
     metrics: kit.metrics,
     readiness: allReady(components),
-    // 5,000 import rows are about 2 MB of JSON.
-    bodyLimit: '16mb',
     routes: (app) => {
       // Anyone verifying a certificate offline needs these public keys.
       app.get('/.well-known/certificate-keys.json', (_req, res) => {

@@ -1,6 +1,12 @@
 import { ImportBatchCompleted, OutcomeDeposited, OutcomeRecognized } from '@creditbank/contracts';
 import { makeResidentId } from '@creditbank/identity';
 import { eventually, tokens } from '@creditbank/testing';
+import { createConnection } from 'mongoose';
+import { createOutboxSignal } from '@creditbank/events';
+import { createImportBatchRepository } from '../src/persistence/batch-and-certificate.repository';
+import { createOutcomeRepository } from '../src/persistence/outcome.repository';
+import { createProjectionRepository } from '../src/persistence/projection.repository';
+import { importOutcomes } from '../src/use-cases/import-outcomes.use-case';
 import {
   IMPORT,
   INSTITUTION,
@@ -225,13 +231,7 @@ it('claims rows of a person whose account was opened while the import ran (the i
   // The race: the import reads the links (none yet), the account opens and its handler finds no
   // UNCLAIMED outcome, then the import stores the rows as UNCLAIMED. Reproduced deterministically by
   // running the use-case with a projection store whose first link lookup answers from "before".
-  const mongoose = await import('mongoose');
-  const { createOutboxSignal } = await import('@creditbank/events');
-  const { createOutcomeRepository } = await import('../src/persistence/outcome.repository');
-  const { createProjectionRepository } = await import('../src/persistence/projection.repository');
-  const { createImportBatchRepository } = await import('../src/persistence/batch-and-certificate.repository');
-  const { importOutcomes } = await import('../src/use-cases/import-outcomes.use-case');
-  const connection = await mongoose.createConnection(h.env['MONGODB_URI']!, { dbName: h.env['MONGODB_DB']! }).asPromise();
+  const connection = await createConnection(h.env['MONGODB_URI']!, { dbName: h.env['MONGODB_DB']! }).asPromise();
   try {
     const idNumber = person();
     const opened = accountOpened(h.hashOf(idNumber));

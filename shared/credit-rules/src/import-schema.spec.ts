@@ -106,6 +106,12 @@ describe('validateOutcomeImportRow', () => {
     ['achievedAt', { achievedAt: '2027-01-01' }, 'INVALID_DATE'],
     ['achievedAt', { achievedAt: '1949-12-31' }, 'INVALID_DATE'],
     ['certificateNo', { certificateNo: 'x'.repeat(65) }, 'INVALID_LENGTH'],
+    // The platform's free-text rule (kernel freeText): nothing invisible, disguising or broken.
+    ['name', { name: '\u200B\u200B' }, 'INVALID_FORMAT'],
+    ['name', { name: '王\u202E英' }, 'INVALID_FORMAT'],
+    ['title', { title: '电工\uD800' }, 'INVALID_FORMAT'],
+    ['title', { title: '电工\u2066课程\u2069' }, 'INVALID_FORMAT'],
+    ['certificateNo', { certificateNo: 'S0001\u200D23' }, 'INVALID_FORMAT'],
     ['nickname', { nickname: 'x' }, 'UNKNOWN_FIELD'],
   ])('%s: %j → %s', (field, over, code) => {
     const r = validateOutcomeImportRow(row(over), { now });
@@ -120,6 +126,19 @@ describe('validateOutcomeImportRow', () => {
     if (r.ok) return;
     expect(r.errors.map((e) => e.field)).toEqual(['idNumber', 'name', 'score', 'secretField']);
     expect(JSON.stringify(r.errors)).not.toMatch(/12345|13800138000|900/);
+  });
+
+  it('accepts rare CJK characters, emoji sequences and Mongolian spelling in text fields', () => {
+    for (const name of ['𠀀𠀁', '王秀英👩\u200D🏫', 'ᠮᠣᠩᠭᠣᠯ'])
+      expect(validateOutcomeImportRow(row({ name }), { now })).toMatchObject({ ok: true });
+  });
+
+  it('names the character rule a text field broke', () => {
+    const r = validateOutcomeImportRow(row({ name: '王\u202E英' }), { now });
+    expect(r).toMatchObject({
+      ok: false,
+      errors: [{ field: 'name', code: 'INVALID_FORMAT', message: 'name: contains text-direction characters that are not allowed' }],
+    });
   });
 
   it('refuses what is not an object', () => {

@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { mod11_2 } from '@creditbank/kernel';
+import { BadInputError, freeText, mod11_2 } from '@creditbank/kernel';
 import { OUTCOME_TYPES, type OutcomeType } from './types';
 
 /**
@@ -252,9 +252,25 @@ function fieldOf(e: ErrorObject): string {
 
 const DAY_MS = 86_400_000;
 
-/** Checks beyond the schema: the ID number's check character and birth date, dates not in the future. */
+/** Text fields typed by people: the platform's one free-text rule (invisible, bidi, broken characters). */
+const TEXT_FIELDS = ['name', 'title', 'certificateNo'] as const;
+
+/**
+ * Checks beyond the schema: text fields under the platform's free-text rule, the ID number's check
+ * character and birth date, dates not in the future.
+ */
 function semanticErrors(row: OutcomeImportRow, now: Date): RowError[] {
   const errors: RowError[] = [];
+  for (const field of TEXT_FIELDS) {
+    try {
+      // Lengths are the schema's to judge; this is about which characters the text is made of.
+      freeText(row[field], field, { max: Number.MAX_SAFE_INTEGER });
+    } catch (error) {
+      if (!(error instanceof BadInputError)) throw error;
+      const reason = error.message.charAt(0).toLowerCase() + error.message.slice(1);
+      errors.push({ field, code: 'INVALID_FORMAT', message: `${field}: ${reason}` });
+    }
+  }
   const id = row.idNumber;
   if (mod11_2(id.slice(0, 17)) !== id[17]) {
     errors.push({ field: 'idNumber', code: 'INVALID_CHECK_DIGIT', message: 'idNumber has a wrong check character' });

@@ -9,3 +9,4 @@ export * from './command';
 export * from './learner-access';
 export * from './policy';
 export * from './free-text';
+export * from './service-node-id';

@@ -15,6 +15,9 @@ import { guardResolvers } from './policy-guard';
 import { createHttpListener, express, jsonErrorHandler, mountProbes } from './http-app';
 import type { HttpMetrics } from './metrics';
 
+/** The default JSON body limit of a subgraph: the gateway's default BODY_LIMIT. */
+export const SUBGRAPH_BODY_LIMIT = '16mb';
+
 /** What every resolver receives. Services extend it with their use-cases and per-request loaders. */
 export interface BaseContext {
   readonly caller: Caller;
@@ -42,7 +45,11 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   readiness: () => Promise<boolean>;
   /** Per-request context: create DataLoaders here, never share them between requests. */
   buildContext: (base: BaseContext) => TContext;
-  /** JSON body limit (bulk imports need more than the default). */
+  /**
+   * JSON body limit. Default 16 MiB, the gateway's own default (BODY_LIMIT): the gateway forwards an
+   * operation whole, so a subgraph refusing less than the gateway accepts would turn a valid request
+   * at an input's limit (10,000 rules, 5,000 import rows) into a failure of the service.
+   */
   bodyLimit?: string;
   /** Extra HTTP routes (e.g. a JWKS document). */
   routes?: (app: Express) => void;
@@ -135,7 +142,7 @@ export function createSubgraphServer<TContext extends BaseContext>(options: Subg
       await apollo.start();
       app.use(
         '/graphql',
-        express.json({ limit: options.bodyLimit ?? '1mb' }),
+        express.json({ limit: options.bodyLimit ?? SUBGRAPH_BODY_LIMIT }),
         expressMiddleware(apollo, {
           context: async ({ req }) => {
             const r = req as AuthenticatedRequest;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { StaffUserCreated, createEvent } from '@creditbank/contracts';
-import { BadInputError, ConflictError, ForbiddenError, isRole, type CommandContext, freeText } from '@creditbank/kernel';
+import { BadInputError, ConflictError, ForbiddenError, isRole, isServiceNodeId, type CommandContext, freeText } from '@creditbank/kernel';
 import { parseUscc } from '@creditbank/identity';
 import { USERNAME_PATTERN, checkPassword, mayCreate, needsInstitution, type StaffRole, type StaffUser } from '../domain/staff-user';
 import { actorOf, metaOf } from './event-meta';
@@ -56,6 +56,8 @@ export async function createStaffUser(deps: CreateStaffUserDeps, ctx: CommandCon
   if (input.nodeId) {
     if (role !== 'INTAKE_OPERATOR') throw new BadInputError('Only intake operators are bound to a service node', 'input.nodeId');
     requestedNodeId = freeText(input.nodeId, 'input.nodeId', { max: 64 });
+    if (requestedNodeId !== null && !isServiceNodeId(requestedNodeId))
+      throw new BadInputError('Must be a service node id such as sn-330106001', 'input.nodeId');
   }
   const user: StaffUser = {
     id: `su-${randomUUID()}`,

@@ -119,7 +119,7 @@ export async function cancelLearningProject(
   reasonRaw: string,
 ): Promise<LearningProject> {
   const reason = parseReason(reasonRaw);
-  const project = await loadProject(deps.projects, ctx.caller, id);
+  const project = await loadProject(deps.projects, ctx.caller, id, 'id');
   const [node] = await deps.nodes.findByIds({ province: project.province }, [project.nodeId]);
   if (!isNetworkAdmin(ctx.caller, project.province) && !(node && isNodeStaff(ctx.caller, node))) {
     throw new ForbiddenError('Only the node’s operators or the centre administrator may cancel its projects');
@@ -144,8 +144,14 @@ export async function cancelLearningProject(
   return updated;
 }
 
-async function loadProject(projects: LearningProjectStore, caller: Caller, idRaw: string): Promise<LearningProject> {
-  const id = freeText(idRaw, 'projectId', { max: 64, required: true, noAngleBrackets: true });
+/** The project named by the argument `field` (its name in the operation, for a clear error). */
+async function loadProject(
+  projects: LearningProjectStore,
+  caller: Caller,
+  idRaw: string,
+  field: 'id' | 'projectId' = 'projectId',
+): Promise<LearningProject> {
+  const id = freeText(idRaw, field, { max: 64, required: true, noAngleBrackets: true });
   const [found] = await projects.findByIds(scopeOf(caller), [id]);
   return requireVisible(caller, found, 'Learning project');
 }

@@ -41,7 +41,8 @@ export async function spawnService(service: string, env: Record<string, string>,
     output: () => out,
     kill: (signal) =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
+        // Already gone: exited (exitCode) or killed by a signal (signalCode; exitCode stays null).
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
         child.once('exit', (code) => resolve(code));
         child.kill(signal);
       }),

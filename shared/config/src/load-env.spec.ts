@@ -34,4 +34,16 @@ describe('loadEnv', () => {
     expect(env.MONGODB_DB).toBe('creditbank_account');
     expect(env.KAFKA_BROKERS).toEqual(['127.0.0.1:19092']);
   });
+
+  it("bounds the size of a message consumers accept (default: the topics' 1 MiB)", () => {
+    const jwks = { JWT_JWKS: '{"keys":[]}' };
+    expect(loadEnv(serviceEnvSchema('analytics'), jwks).KAFKA_CONSUMER_MAX_MESSAGE_BYTES).toBe(1_048_576);
+    expect(
+      loadEnv(serviceEnvSchema('analytics'), { ...jwks, KAFKA_CONSUMER_MAX_MESSAGE_BYTES: '65536' }).KAFKA_CONSUMER_MAX_MESSAGE_BYTES,
+    ).toBe(65_536);
+    for (const bad of ['0', '100', '99999999', '1.5', 'big'])
+      expect(() => loadEnv(serviceEnvSchema('analytics'), { ...jwks, KAFKA_CONSUMER_MAX_MESSAGE_BYTES: bad })).toThrow(
+        /KAFKA_CONSUMER_MAX_MESSAGE_BYTES/,
+      );
+  });
 });

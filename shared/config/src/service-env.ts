@@ -41,6 +41,11 @@ export function serviceEnvShape(service: ServiceName) {
     KAFKA_SASL_PASSWORD: z.string().optional(),
     /** A consumer that stops heart-beating (crash) loses its partitions after this long. */
     KAFKA_SESSION_TIMEOUT_MS: envInt(10_000, 6_000, 300_000),
+    /**
+     * Consumers dead-letter a bigger message (key + value, bytes) unread, reason `oversized`. The
+     * default matches the topics' max.message.bytes (1 MiB); lower it to refuse large events sooner.
+     */
+    KAFKA_CONSUMER_MAX_MESSAGE_BYTES: envInt(1_048_576, 1_024, 16_777_216),
     OUTBOX_POLL_MS: envInt(500, 10, 60_000),
     /** Run the outbox relay in this process (turn off for replicas that only serve reads). */
     OUTBOX_RELAY_ENABLED: envBoolean(true),

@@ -147,6 +147,7 @@ export function createServiceKit(service: ServiceName, env: BaseServiceEnv): Ser
         metrics: eventMetrics,
         isTransient: isTransientDatabaseError,
         sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+        maxMessageBytes: env.KAFKA_CONSUMER_MAX_MESSAGE_BYTES,
       });
     },
   };

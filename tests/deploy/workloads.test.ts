@@ -376,6 +376,14 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     if (overlay === 'production') {
       expect(ing.spec!.tls?.[0]?.hosts).toEqual(ing.spec!.rules!.map((r) => r.host));
       expect(ing.metadata!.annotations?.['cert-manager.io/cluster-issuer']).toBeTruthy();
+      // The outer rate limit per client address, under the gateway's per-token one (RATE_LIMIT_PER_MINUTE).
+      expect(Number(ing.metadata!.annotations?.['nginx.ingress.kubernetes.io/limit-rpm'])).toBeGreaterThan(0);
+      expect(Number(envValue(objects, gateway!, 'RATE_LIMIT_PER_MINUTE'))).toBeGreaterThan(0);
+      // The ingress lets through what the gateway accepts (BODY_LIMIT, 16 MiB by default): 5,000 import rows.
+      const mib = (v: string) => Number(/^(\d+)m(?:b)?$/i.exec(v)?.[1] ?? NaN);
+      expect(mib(ing.metadata!.annotations?.['nginx.ingress.kubernetes.io/proxy-body-size'] ?? '')).toBe(
+        mib(envValue(objects, gateway!, 'BODY_LIMIT') ?? '16mb'),
+      );
     }
   });
 

@@ -361,4 +361,58 @@ describe('rewards', () => {
     );
     expect(stock.rewardItems.find((i) => i.code === 'ZJ-TICKET')?.stock).toBe(993);
   });
+
+  it('a redemption that was written keeps its stock when the acknowledgement is lost or the hold cannot be cleared; the replay returns it', async () => {
+    await h.ok(
+      `mutation { upsertRewardItem(input: { code: "ZJ-CARD-10", name: "校园卡充值10元", kind: STUDENT_CARD_TOPUP, pointsCost: 100, stock: 10 }) { code } }`,
+      {},
+      tokens.centerAdmin(),
+    );
+    const { accountNo } = await learnerWith(1, { points: 700 });
+    const redeem = (key: string) =>
+      h.gql<{ redeemReward: { id: string } }>(
+        `mutation($a: ID!, $k: String!) { redeemReward(accountNo: $a, itemCode: "ZJ-CARD-10", quantity: 1, idempotencyKey: $k) { id } }`,
+        { a: accountNo, k: key },
+        tokens.learner(accountNo),
+      );
+    const item = async () =>
+      (await h.db
+        .collection<{ _id: string; stock: number; holds: Record<string, number> }>('reward_items')
+        .findOne({ _id: '33:ZJ-CARD-10' }))!;
+    const lostConnection = () => Object.assign(new Error('connection 7 to 127.0.0.1:27017 closed'), { name: 'MongoNetworkError' });
+
+    // The account write happens, then the database goes away before acknowledging it.
+    const accounts = h.deps.accounts;
+    const commit = accounts.commit;
+    accounts.commit = async (...args: Parameters<typeof commit>) => {
+      accounts.commit = commit;
+      await commit(...args);
+      throw lostConnection();
+    };
+    const lost = await redeem('lost-ack');
+    accounts.commit = commit;
+    expect(lost.errors?.[0]?.extensions?.['code']).toBe('SERVICE_UNAVAILABLE');
+    expect((await item()).stock).toBe(9); // the points are spent: so is the stock (it used to go back)
+    const replay = await redeem('lost-ack');
+    expect(replay.data?.redeemReward.id).toMatch(/^rd-/);
+    expect((await item()).stock).toBe(9);
+    expect((await item()).holds).toEqual({});
+
+    // The write is acknowledged, then clearing the stock marker fails: the redemption stands.
+    const rewards = h.deps.rewards;
+    const settle = rewards.settle;
+    rewards.settle = async () => {
+      rewards.settle = settle;
+      throw lostConnection();
+    };
+    const first = await redeem('marker');
+    rewards.settle = settle;
+    expect(first.errors).toBeUndefined();
+    expect((await item()).stock).toBe(8);
+    const again = await redeem('marker');
+    expect(again.data?.redeemReward.id).toBe(first.data?.redeemReward.id);
+    expect((await item()).holds).toEqual({}); // the replay tidied the marker
+    expect((await creditAccount(h, accountNo)).creditAccount.points).toEqual({ earned: 700, redeemed: 200, available: 500 });
+    await h.checkLedger(accountNo);
+  });
 });

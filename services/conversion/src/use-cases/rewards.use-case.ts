@@ -75,9 +75,32 @@ export interface RedeemDeps extends ConversionDeps {
 }
 
 /**
+ * Drop the marker of stock held for a redemption that was written (the stock stays taken). Bookkeeping
+ * only: a failure is logged, not the request's failure — the redemption happened, and a replay of its
+ * key tidies the marker again.
+ */
+async function settleHold(deps: RedeemDeps, province: string, itemCode: string, redemptionId: string, accountNo: string): Promise<void> {
+  try {
+    await deps.rewards.settle(province, itemCode, redemptionId);
+  } catch (error) {
+    deps.onSettleError?.(error, accountNo);
+  }
+}
+
+/** True when the account is readable and has no such redemption; false when it has, or cannot be read. */
+async function notWritten(deps: RedeemDeps, accountNo: string, redemptionId: string): Promise<boolean> {
+  try {
+    return !(await deps.accounts.get(accountNo))?.redemptions[redemptionId];
+  } catch {
+    return false;
+  }
+}
+
+/**
  * redeemReward: points buy an item. Stock is held first (never below zero, once per redemption), then
- * the points are spent in the account's single atomic write (never below zero); if that fails the
- * stock goes back. The idempotency key replays the first redemption.
+ * the points are spent in the account's single atomic write (never below zero); if that write is
+ * known not to have happened the stock goes back, once it has the stock is the redemption's for good.
+ * The idempotency key replays the first redemption.
  */
 export async function redeemReward(
   deps: RedeemDeps,
@@ -109,7 +132,11 @@ export async function redeemReward(
   try {
     const before = await deps.accounts.get(accountNo);
     const done = before?.redemptions[redemptionId];
-    if (done) return done;
+    if (done) {
+      // A replay of a redemption that was written: tidy the stock marker it may have left behind.
+      await settleHold(deps, province, done.itemCode, redemptionId, accountNo);
+      return done;
+    }
     const item = await deps.rewards.get(province, itemCode);
     if (!item || !item.active) throw new NotFoundError('Reward item');
     const points = item.pointsCost * quantity;
@@ -126,10 +153,16 @@ export async function redeemReward(
     );
     const r = account?.redemptions[redemptionId];
     if (!r) throw new BadInputError('Not enough points', 'quantity');
-    await deps.rewards.settle(province, itemCode, redemptionId);
+    // Written: the held stock now belongs to the redemption and must never go back, whatever happens next.
+    held = false;
+    await settleHold(deps, province, itemCode, redemptionId, accountNo);
     return r;
   } catch (error) {
-    if (held) await deps.rewards.release(province, itemCode, redemptionId);
+    // The stock goes back only when the redemption is known not to be written: a refusal, or another
+    // failure after which the account shows no such redemption (a lost acknowledgement can hide a
+    // write). Unknown: it stays held, and a replay of the key finishes the redemption.
+    if (held && (isAppError(error) || (await notWritten(deps, accountNo, redemptionId))))
+      await deps.rewards.release(province, itemCode, redemptionId);
     if (!existing && isAppError(error)) await deps.idempotency.release(accountNo, key, redemptionId);
     throw error;
   }

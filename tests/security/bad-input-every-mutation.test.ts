@@ -7,12 +7,13 @@ import { mutationBases, seedPopulatedWorld, startPopulatedPlatform, type Mutatio
 import { rootFields, supergraphSchema, type RootField } from '../support/schema-cases';
 
 // Bad input over EVERY mutation of the supergraph (a new mutation fails the first test until it gets
-// a valid base call in tests/support/populated-world.ts). From each valid base call the generator derives, per argument and input
-// field and by GraphQL type, missing, empty, blank, oversized, NUL, injection-shaped, invisible and
-// bidi text, lone surrogates, operator objects, wrong and lower-case enums, negative, fractional and
-// out-of-range numbers, empty and oversized lists. Each is sent by the role the base call is for and
-// must be refused with BAD_USER_INPUT naming the field (or a justified exception below), and every
-// database of the platform (all collections of the six services) is byte-identical afterwards.
+// a valid base call in tests/support/populated-world.ts, which also seeds the world). From each valid
+// base call the generator derives, per argument and input field and by GraphQL type, missing, empty,
+// blank, oversized, NUL, injection-shaped, invisible and bidi text, lone surrogates, operator objects,
+// wrong and lower-case enums, negative, fractional and out-of-range numbers, empty and oversized lists.
+// Each is sent by the role the base call is for and must be refused with BAD_USER_INPUT naming the
+// field (or a justified exception below), and every database of the platform (all collections of the
+// six services) is byte-identical afterwards.
 
 const schema = supergraphSchema();
 const mutations = rootFields(schema).filter((f) => f.operation === 'mutation');

@@ -1,6 +1,6 @@
 import { makeResidentId, makeUscc } from '@creditbank/identity';
 import { runSeed } from '@creditbank/standards-service/seed';
-import { eventually, graphqlOk, serviceTestEnv, tokens } from '@creditbank/testing';
+import { eventually, graphqlOk, seed, serviceTestEnv, tokens } from '@creditbank/testing';
 import { startPlatform, type Platform } from '../support/platform';
 
 /**
@@ -20,21 +20,14 @@ beforeAll(async () => {
   platform = await startPlatform();
   await runSeed(serviceTestEnv(platform.ns, 'standards'));
   const gw = platform.gatewayUrl;
-  const admin = { token: tokens.centerAdmin('33') };
-  await graphqlOk(
-    gw,
-    `mutation($i: RegisterInstitutionInput!) { registerInstitution(input: $i) { code } }`,
-    { i: { code: INST, name: '浙江省电工技能培训中心', category: 'VOCATIONAL_TRAINING', province: '33', adminDivision: '330106' } },
-    admin,
-  );
-  await eventually(async () => {
-    await graphqlOk(
-      gw,
-      `mutation($i: AccreditInput!) { accreditInstitution(input: $i) { status } }`,
-      { i: { institutionCode: INST, outcomeTypes: ['VOCATIONAL'], bulkDeposit: true, validUntil: '2030-12-31' } },
-      admin,
-    );
-  });
+  await seed(gw)
+    .accreditedInstitution('electric', {
+      code: INST,
+      name: '浙江省电工技能培训中心',
+      adminDivision: '330106',
+      outcomeTypes: ['VOCATIONAL'],
+    })
+    .run();
   const opened = await graphqlOk<{ openLearnerAccount: { learner: { accountNo: string } } }>(
     gw,
     `mutation($i: OpenLearnerAccountInput!) { openLearnerAccount(input: $i) { learner { accountNo } } }`,

@@ -1,6 +1,6 @@
 import { makeResidentId, makeUscc } from '@creditbank/identity';
 import { runSeed } from '@creditbank/standards-service/seed';
-import { eventually, graphqlOk, serviceTestEnv, tokens } from '@creditbank/testing';
+import { eventually, graphqlOk, seed, serviceTestEnv, tokens } from '@creditbank/testing';
 import { startPlatform, type Platform, type ServiceKey } from '../support/platform';
 
 /**
@@ -38,21 +38,14 @@ beforeAll(async () => {
   platform = await startPlatform();
   await runSeed(serviceTestEnv(platform.ns, 'standards'));
   const gw = platform.gatewayUrl;
-  await graphqlOk(
-    gw,
-    `mutation($i: RegisterInstitutionInput!) { registerInstitution(input: $i) { code } }`,
-    { i: { code: INST, name: '浙江省电工技能培训中心', category: 'VOCATIONAL_TRAINING', province: '33', adminDivision: '330106' } },
-    { token: tokens.centerAdmin('33') },
-  );
-  // The standards service learns of the institution from the account events before it can accredit it.
-  await eventually(async () => {
-    await graphqlOk(
-      gw,
-      `mutation($i: AccreditInput!) { accreditInstitution(input: $i) { status } }`,
-      { i: { institutionCode: INST, outcomeTypes: ['VOCATIONAL', 'NON_ACADEMIC'], bulkDeposit: true, validUntil: '2030-12-31' } },
-      { token: tokens.centerAdmin('33') },
-    );
-  });
+  await seed(gw)
+    .accreditedInstitution('electric', {
+      code: INST,
+      name: '浙江省电工技能培训中心',
+      adminDivision: '330106',
+      outcomeTypes: ['VOCATIONAL', 'NON_ACADEMIC'],
+    })
+    .run();
   const opened = await graphqlOk<{ openLearnerAccount: { learner: { accountNo: string } } }>(
     gw,
     `mutation($i: OpenLearnerAccountInput!) { openLearnerAccount(input: $i) { learner { accountNo } } }`,

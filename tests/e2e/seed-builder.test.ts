@@ -1,4 +1,4 @@
-import { makeResidentId } from '@creditbank/identity';
+import { makeResidentId, makeUscc } from '@creditbank/identity';
 import { eventually, graphqlOk, seed, tokens } from '@creditbank/testing';
 import { startPlatform, type Platform } from '../support/platform';
 
@@ -39,4 +39,27 @@ it('builds a small world through the gateway', async () => {
     { token: tokens.analyst() },
   );
   expect(branch.serviceNode.children.map((c) => c.id).sort()).toEqual([world.nodes['xihu']!.id, world.nodes['yuhang']!.id].sort());
+});
+
+it('registers and accredits an institution, waiting for the standards service to learn of it', async () => {
+  const code = makeUscc('330106', 31313);
+  const world = await seed(platform.gatewayUrl)
+    .accreditedInstitution('school', {
+      code,
+      name: '西湖区社区学院',
+      adminDivision: '330106',
+      outcomeTypes: ['NON_ACADEMIC'],
+      bulkDeposit: false,
+    })
+    .run();
+  expect(world.institutions['school']).toEqual({ code });
+  const { institution } = await graphqlOk<{
+    institution: { accreditation: { status: string; outcomeTypes: string[]; bulkDeposit: boolean } };
+  }>(
+    platform.gatewayUrl,
+    `query($c: ID!) { institution(code: $c) { accreditation { status outcomeTypes bulkDeposit } } }`,
+    { c: code },
+    { token: tokens.centerAdmin('33') },
+  );
+  expect(institution.accreditation).toEqual({ status: 'ACTIVE', outcomeTypes: ['NON_ACADEMIC'], bulkDeposit: false });
 });

@@ -397,24 +397,9 @@ it('duplicated (10 %) and reordered deliveries leave read models, ledger and cla
   const replayConsumers = Promise.all([startConsumers(), startConsumers()]);
   replayConsumers.catch(() => undefined); // awaited below
   await runSeed(serviceTestEnv(nsA, 'standards'));
-  const accredited = (async () => {
-    await graphqlOk(
-      gw,
-      `mutation($i: RegisterInstitutionInput!) { registerInstitution(input: $i) { code } }`,
-      { i: { code: INST, name: '西湖区职业技能培训学校', category: 'VOCATIONAL_TRAINING', province: '33', adminDivision: '330106' } },
-      center,
-    );
-    await eventually(
-      () =>
-        graphqlOk(
-          gw,
-          `mutation($i: AccreditInput!) { accreditInstitution(input: $i) { status } }`,
-          { i: { institutionCode: INST, outcomeTypes: ['VOCATIONAL'], bulkDeposit: true, validUntil: '2030-12-31' } },
-          center,
-        ),
-      { timeoutMs: 60_000 },
-    );
-  })();
+  const accredited = seed(gw)
+    .accreditedInstitution('school', { code: INST, name: '西湖区职业技能培训学校', adminDivision: '330106', outcomeTypes: ['VOCATIONAL'] })
+    .run();
   const [world] = await Promise.all([
     seed(gw)
       .intakePoint('xihu', { adminDivision: '330106013', name: '西湖区回放受理点' })

@@ -3,7 +3,7 @@ import { MongoClient, type Document } from 'mongodb';
 import { ConversionSubmitted, LearnerAccountOpened, OutcomeDeposited, RewardRedeemed, TOPICS } from '@creditbank/contracts';
 import { makeUscc } from '@creditbank/identity';
 import { runSeed } from '@creditbank/standards-service/seed';
-import { eventually, graphqlOk, tapTopics, tokens } from '@creditbank/testing';
+import { eventually, graphqlOk, seed, tapTopics, tokens } from '@creditbank/testing';
 import {
   accountsByIdNumber,
   checkHistory,
@@ -85,22 +85,9 @@ beforeAll(async () => {
   const gw = platform.gatewayUrl;
   const admin = { token: tokens.centerAdmin('33') };
   const institution = { token: tokens.institutionAdmin(INST, '33') };
-  await graphqlOk(
-    gw,
-    `mutation($i: RegisterInstitutionInput!) { registerInstitution(input: $i) { code } }`,
-    { i: { code: INST, name: '浙江省厨师技能培训中心', category: 'VOCATIONAL_TRAINING', province: '33', adminDivision: '330106' } },
-    admin,
-  );
-  await eventually(
-    () =>
-      graphqlOk(
-        gw,
-        `mutation($i: AccreditInput!) { accreditInstitution(input: $i) { status } }`,
-        { i: { institutionCode: INST, outcomeTypes: ['VOCATIONAL'], bulkDeposit: true, validUntil: '2030-12-31' } },
-        admin,
-      ),
-    { timeoutMs: 30_000 },
-  );
+  await seed(gw)
+    .accreditedInstitution('chefs', { code: INST, name: '浙江省厨师技能培训中心', adminDivision: '330106', outcomeTypes: ['VOCATIONAL'] })
+    .run();
   for (const h of HOLDERS)
     await graphqlOk(gw, OPEN, { i: { ...h, adminDivision: '330106', agreementVersion: '2026-01' } }, { token: tokens.operator(NODE) });
   // Outcome knows the institution, its accreditation, the catalogue and the learners before the load.

@@ -1,3 +1,4 @@
+import { eventually } from './eventually';
 import { graphqlOk } from './graphql-client';
 import { tokens } from './tokens';
 
@@ -10,6 +11,9 @@ import { tokens } from './tokens';
  *     .learner('wang', { at: 'xihu', idNumber, name: '王秀英' })
  *     .run();
  *   world.nodes.xihu.id; world.learners.wang.accountNo;
+ *
+ * Steps that cross services wait for the events they depend on (an institution is accredited by
+ * the standards service once it has learned of it from the account service's event).
  */
 export interface SeededNode {
   id: string;
@@ -24,6 +28,7 @@ export interface SeededLearner {
 export interface World {
   nodes: Record<string, SeededNode>;
   learners: Record<string, SeededLearner>;
+  institutions: Record<string, { code: string }>;
 }
 
 type Step = (world: World) => Promise<void>;
@@ -44,6 +49,20 @@ export interface LearnerOptions {
   adminDivision?: string;
   phone?: string;
   householdId?: string;
+}
+
+export interface InstitutionOptions {
+  /** The unified social credit code (`makeUscc`). */
+  code: string;
+  name: string;
+  adminDivision: string;
+  category?: string;
+  /** Accreditation: the outcome types it may deposit; bulk import allowed unless `bulkDeposit: false`. */
+  outcomeTypes: Array<'ACADEMIC' | 'VOCATIONAL' | 'NON_ACADEMIC'>;
+  bulkDeposit?: boolean;
+  validUntil?: string;
+  /** How long to wait for the standards service to learn of the institution (default 60 s). */
+  timeoutMs?: number;
 }
 
 export class SeedBuilder {
@@ -104,9 +123,50 @@ export class SeedBuilder {
     return this;
   }
 
+  /** An institution registered by the province's centre admin (account) and accredited (standards). */
+  accreditedInstitution(alias: string, options: InstitutionOptions): this {
+    this.steps.push(async (world) => {
+      const province = options.adminDivision.slice(0, 2);
+      const admin = { token: tokens.centerAdmin(province) };
+      await graphqlOk(
+        this.url,
+        'mutation($i: RegisterInstitutionInput!) { registerInstitution(input: $i) { code } }',
+        {
+          i: {
+            code: options.code,
+            name: options.name,
+            category: options.category ?? 'VOCATIONAL_TRAINING',
+            province,
+            adminDivision: options.adminDivision,
+          },
+        },
+        admin,
+      );
+      await eventually(
+        () =>
+          graphqlOk(
+            this.url,
+            'mutation($i: AccreditInput!) { accreditInstitution(input: $i) { status } }',
+            {
+              i: {
+                institutionCode: options.code,
+                outcomeTypes: options.outcomeTypes,
+                bulkDeposit: options.bulkDeposit ?? true,
+                validUntil: options.validUntil ?? '2030-12-31',
+              },
+            },
+            admin,
+          ),
+        { timeoutMs: options.timeoutMs ?? 60_000, intervalMs: 300 },
+      );
+      world.institutions[alias] = { code: options.code };
+    });
+    return this;
+  }
+
   /** Run the steps in order; each sees what the earlier ones created. */
   async run(): Promise<World> {
-    const world: World = { nodes: {}, learners: {} };
+    const world: World = { nodes: {}, learners: {}, institutions: {} };
     for (const step of this.steps) await step(world);
     return world;
   }

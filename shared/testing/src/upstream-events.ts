@@ -54,3 +54,43 @@ export function learnerAccountOpened(over: Partial<AccountOpenedData> = {}): Out
   const data = { ...LearnerAccountOpened.example, ...over };
   return createEvent(LearnerAccountOpened, data, meta(data.province, LearnerAccountOpened.producer));
 }
+
+export type CreditRuleData = CreditStandardData['rules'][number];
+
+const NO_LIMITS = { maxPerOutcome: null, maxPerItem: null, minScore: null, pointsPerCredit: null } as const;
+
+/** A credit-standard rule granting credits by level (`{ 1: 4, 2: 6 }`); other facts via `over`. */
+export function levelTableRule(
+  type: CreditRuleData['type'],
+  credits: Record<number, number>,
+  over: Partial<CreditRuleData> = {},
+): CreditRuleData {
+  return {
+    type,
+    subtype: null,
+    method: 'LEVEL_TABLE',
+    credits: null,
+    hoursPerCredit: null,
+    roundingStep: null,
+    rounding: null,
+    levelCredits: Object.entries(credits).map(([level, c]) => ({ level: Number(level), credits: c })),
+    ...NO_LIMITS,
+    ...over,
+  };
+}
+
+/** A credit-standard rule granting one credit per `hoursPerCredit` hours, rounded down to halves. */
+export function perHoursRule(type: CreditRuleData['type'], hoursPerCredit: number, over: Partial<CreditRuleData> = {}): CreditRuleData {
+  return {
+    type,
+    subtype: null,
+    method: 'PER_HOURS',
+    credits: null,
+    hoursPerCredit,
+    roundingStep: 0.5,
+    rounding: 'DOWN',
+    levelCredits: [],
+    ...NO_LIMITS,
+    ...over,
+  };
+}

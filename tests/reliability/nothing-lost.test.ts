@@ -38,6 +38,8 @@ import { freePort, spawnService, type ServiceProcess } from '../support/process'
  * credit account's balances are the fold of its ledger entries and never negative; the reward's
  * stock went down by exactly what was redeemed.
  */
+// ~50 s alone and ~95 s beside another heavy test file on this 2-core machine; the phases printed in
+// afterAll say where the time went if a run ever nears the limit.
 jest.setTimeout(300_000);
 
 let infra: PrivateInfra | undefined;
@@ -73,14 +75,27 @@ let ruleId = '';
 
 const conversionDbName = () => conversionEnv['MONGODB_DB']!;
 
+/**
+ * When each phase began (ms since the file started) and the last call history: printed in afterAll
+ * whether the test passed or not, so a run that overruns its time says where the time went.
+ */
+const fileStart = Date.now();
+const phases: Array<[string, number]> = [];
+const phase = (name: string) => phases.push([name, Date.now() - fileStart]);
+let lastHistory: CallRecord[] = [];
+
 beforeAll(async () => {
+  phase('infra');
   infra = await startPrivateInfra('nothing-lost');
   conversionPort = await freePort();
+  phase('platform');
   platform = await startPrivatePlatform(infra, ['account', 'standards', 'outcome'], {
     external: { conversion: `http://127.0.0.1:${conversionPort}/graphql` },
   });
   conversionEnv = privateServiceEnv(infra, platform.ns, 'conversion');
+  phase('conversion-spawn');
   conversion = await spawnService('conversion', conversionEnv, conversionPort);
+  phase('standards-seed');
   await runSeed(privateServiceEnv(infra, platform.ns, 'standards'));
   const gw = platform.gatewayUrl;
   const admin = { token: tokens.centerAdmin('33') };
@@ -91,6 +106,7 @@ beforeAll(async () => {
   for (const h of HOLDERS)
     await graphqlOk(gw, OPEN, { i: { ...h, adminDivision: '330106', agreementVersion: '2026-01' } }, { token: tokens.operator(NODE) });
   // Outcome knows the institution, its accreditation, the catalogue and the learners before the load.
+  phase('warmup-import');
   await eventually(
     async () => {
       const r = await graphqlOk<{ importOutcomes: { accepted: number; duplicates: number } }>(
@@ -112,6 +128,7 @@ beforeAll(async () => {
 
   // The outcomes the load converts, a published rule they qualify under, a reward item worth 1 point.
   const poolRows = HOLDERS.flatMap((h, hi) => Array.from({ length: POOL_PER_HOLDER }, (_, k) => row(`nl-pool-${hi}-${k}`, h, k)));
+  phase('pool-import');
   const imported = await graphqlOk<{ importOutcomes: { accepted: number } }>(gw, IMPORT, { b: 'nl-pool', rows: poolRows }, institution);
   expect(imported.importOutcomes.accepted).toBe(poolRows.length);
   const rule = await graphqlOk<{ draftConversionRule: { id: string } }>(
@@ -136,6 +153,7 @@ beforeAll(async () => {
     admin,
   );
   // The conversion service holds the pool (recognised, available) and the points it earned.
+  phase('pool-wait');
   const mongo = await new MongoClient(infra.mongodbUri).connect();
   try {
     const recognisedPool = await mongo
@@ -172,6 +190,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  const codes = new Map<string, number>();
+  for (const c of lastHistory) codes.set(`${c.op}:${c.code ?? 'ok'}`, (codes.get(`${c.op}:${c.code ?? 'ok'}`) ?? 0) + 1);
+  console.log(
+    `nothing-lost phases (s since start): ${phases.map(([n, ms]) => `${n} ${(ms / 1000).toFixed(1)}`).join(', ')}; ` +
+      `${lastHistory.length} calls: ${[...codes].map(([k, n]) => `${k} ${n}`).join(', ')}`,
+  );
   await platform?.stop();
   await conversion?.kill('SIGKILL');
   await infra?.destroy();
@@ -202,7 +226,9 @@ type Answer = {
 it('under a conversion-service SIGKILL, a database and a broker restart: every acknowledged call has one effect and one event, in-doubt ones are whole, ledgers fold', async () => {
   const p = platform!;
   const gw = p.gatewayUrl;
+  phase('test');
   const history: CallRecord[] = [];
+  lastHistory = history;
   const operator = tokens.operator(NODE);
   const institution = tokens.institutionAdmin(INST, '33');
   let poolEmpty = 0;
@@ -249,6 +275,7 @@ it('under a conversion-service SIGKILL, a database and a broker restart: every a
 
   const t0 = Date.now();
   const calls = new Map<string, Call>();
+  phase('load');
   const load = steadyLoad({
     durationMs: 30_000,
     perSecond: 3,
@@ -265,23 +292,29 @@ it('under a conversion-service SIGKILL, a database and a broker restart: every a
   await sleep(30); // past the gateway, inside the service
   const inFlightAtKill = [...conversionInFlight];
   const killedAt = Date.now();
+  phase('sigkill');
   await conversion!.kill('SIGKILL');
   conversion = await spawnService('conversion', conversionEnv, conversionPort);
   const conversionUp = Date.now();
   // Fault 2: the database.
   await sleep(2_000);
   const dbDown = Date.now();
+  phase('db-stop');
   await infra!.stop('ferretdb');
   await sleep(7_000);
+  phase('db-start');
   await infra!.start('ferretdb');
   const dbUp = Date.now();
   // Fault 3: the broker.
   await sleep(3_000);
   const brokerDown = Date.now();
+  phase('broker-stop');
   await infra!.stop('kafka');
   await sleep(6_000);
+  phase('broker-start');
   await infra!.start('kafka');
   const brokerUp = Date.now();
+  phase('load-drain');
   await load;
   const firstRound = history.length;
   const conversionOutage = history.filter(
@@ -289,15 +322,16 @@ it('under a conversion-service SIGKILL, a database and a broker restart: every a
   );
 
   // A careful client retries what it does not know the fate of, with the same key and input.
+  phase('retries');
   let retries = 0;
   for (let round = 0; round < 5; round++) {
     const last = new Map(history.map((c) => [c.key, c]));
     const open = [...last.values()].filter((c) => c.outcome === 'in-doubt');
     if (open.length === 0) break;
-    for (const c of open) {
-      retries++;
-      await send(calls.get(c.key)!);
-    }
+    phase(`retry round ${round + 1} (${open.map((c) => `${c.op}:${c.code ?? 'ok'}`).join(' ')})`);
+    // Each in doubt on its own, all at once (as independent clients would): a round takes one deadline at most.
+    retries += open.length;
+    await Promise.all(open.map((c) => send(calls.get(c.key)!)));
     await sleep(2_000);
   }
   const unresolved = [...new Map(history.map((c) => [c.key, c])).values()].filter((c) => c.outcome === 'in-doubt');
@@ -310,6 +344,7 @@ it('under a conversion-service SIGKILL, a database and a broker restart: every a
     expect(r.accepted + r.duplicates).toBe(1);
   }
 
+  phase('tap');
   const tap = await tapTopics(
     [p.ns.topicPrefix + TOPICS.account, p.ns.topicPrefix + TOPICS.outcome, p.ns.topicPrefix + TOPICS.conversion],
     {
@@ -321,6 +356,7 @@ it('under a conversion-service SIGKILL, a database and a broker restart: every a
     const outcomeDb = mongo.db(p.env.outcome!['MONGODB_DB']);
     const conversionDb = mongo.db(conversionDbName());
     const openings = history.filter((c) => c.op === 'openLearnerAccount');
+    phase('lookups');
     const stored = await accountsByIdNumber(
       p.subgraphUrl.account!,
       operator,
@@ -366,6 +402,7 @@ it('under a conversion-service SIGKILL, a database and a broker restart: every a
     const submittedEvents = () => eventIdsBy(tap.events(ConversionSubmitted.type), 'applicationId');
     const redeemedEvents = () => eventIdsBy(tap.events(RewardRedeemed.type), 'redemptionId');
     const presentOutcomes = [...imported.values()].flat();
+    phase('events-wait');
     await eventually(
       () => {
         expect([...stored.values()].filter((no) => !accountEvents().has(no))).toEqual([]);
@@ -376,6 +413,7 @@ it('under a conversion-service SIGKILL, a database and a broker restart: every a
       { timeoutMs: 60_000 },
     );
 
+    phase('check');
     const report = await checkHistory(history, (op, key) => {
       switch (op) {
         case 'openLearnerAccount': {
@@ -433,6 +471,7 @@ it('under a conversion-service SIGKILL, a database and a broker restart: every a
       .find({ status: 'RECOGNIZED' }, { projection: { _id: 1 } })
       .toArray();
     expect(recognised.length).toBeGreaterThan(presentOutcomes.length / 2);
+    phase('ledger-wait');
     await eventually(
       async () => {
         const accounts = await creditAccounts();
@@ -522,4 +561,5 @@ it('under a conversion-service SIGKILL, a database and a broker restart: every a
     await mongo.close();
     await tap.stop();
   }
+  phase('done');
 });

@@ -274,6 +274,7 @@ export async function accountsByIdNumber(accountUrl: string, token: string, idNu
       `query($id: String!) { learnerByIdNumber(idNumber: $id) { accountNo } }`,
       { id: idNumber },
       token,
+      AbortSignal.timeout(15_000),
     );
     if (r.errors?.length) throw new Error(`learnerByIdNumber failed: ${JSON.stringify(r.errors)}`);
     const no = r.data?.learnerByIdNumber?.accountNo;

@@ -43,7 +43,24 @@ export async function tapTopics(topics: readonly string[], options: { brokers?: 
       messages.push({ topic, partition, offset: message.offset, key: message.key?.toString() ?? null, headers, raw: message.value, event });
     },
   });
-  await ready;
+  // A group that never forms (a broker that did not come back) fails here with a reason, not a test timeout.
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      ready,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`tapTopics: the tap did not join its group on ${brokers.join(',')} within 60 s`)),
+          60_000,
+        );
+      }),
+    ]);
+  } catch (error) {
+    await consumer.disconnect().catch(() => undefined);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
   return {
     messages,
     events: (type) => messages.flatMap((m) => (m.event && (!type || m.event.type === type) ? [m.event] : [])),

@@ -24,6 +24,10 @@ export const conversionEnvSchema = z
     WEBHOOK_DISPATCHER_ENABLED: envBoolean(true),
     /** How often interrupted writes (ledger append, read model, webhook enqueue) are finished. */
     SETTLE_SWEEP_MS: envInt(5_000, 10, 600_000),
+    /** Stock held for a redemption that has not finished after this long goes back (see releaseStaleHolds). */
+    REWARD_HOLD_STALE_MS: envInt(15 * 60_000, 1_000, 7 * 86_400_000),
+    /** How often stale reward holds are looked for. */
+    REWARD_HOLD_SWEEP_MS: envInt(60_000, 10, 3_600_000),
   })
   .superRefine((env, ctx) => {
     requireJwks(env, ctx);

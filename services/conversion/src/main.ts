@@ -27,6 +27,7 @@ import { createBackgroundLoop } from './infrastructure/background';
 import { outcomeEventHandlers } from './events/outcome-events.handler';
 import { accountEventHandlers } from './events/account-events.handler';
 import { settleAccount } from './use-cases/account-writer';
+import { releaseStaleHolds } from './use-cases/rewards.use-case';
 import { deliverDue, type HostResolver, type WebhookSender } from './use-cases/webhooks.use-case';
 
 export const typeDefs = loadSchemaFile(__dirname);
@@ -83,6 +84,20 @@ export async function main(
     },
     kit.logger,
   );
+  const holdSweep = createBackgroundLoop(
+    'reward-hold-sweep',
+    env.REWARD_HOLD_SWEEP_MS,
+    async () => {
+      const { released, settled } = await releaseStaleHolds(deps, new Date(), env.REWARD_HOLD_STALE_MS);
+      for (const h of released)
+        kit.logger.warn(
+          { itemCode: h.code, province: h.province, redemptionId: h.redemptionId, quantity: h.quantity, heldAt: h.heldAt },
+          'stock held for a redemption that never finished was returned',
+        );
+      if (settled) kit.logger.info({ settled }, 'stock markers of written redemptions settled');
+    },
+    kit.logger,
+  );
   const dispatcher = createBackgroundLoop(
     'webhook-dispatcher',
     env.WEBHOOK_POLL_MS,
@@ -100,6 +115,7 @@ export async function main(
     outcomeEvents,
     accountEvents,
     sweep,
+    holdSweep,
     ...(env.WEBHOOK_DISPATCHER_ENABLED ? [dispatcher] : []),
   ];
   const server = createSubgraphServer({

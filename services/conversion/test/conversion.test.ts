@@ -17,6 +17,7 @@ import {
   startConversion,
   type ConversionHarness,
 } from './harness';
+import { releaseStaleHolds } from '../src/use-cases/rewards.use-case';
 
 let h: ConversionHarness;
 let ruleId: string;
@@ -414,5 +415,74 @@ describe('rewards', () => {
     expect((await item()).holds).toEqual({}); // the replay tidied the marker
     expect((await creditAccount(h, accountNo)).creditAccount.points).toEqual({ earned: 700, redeemed: 200, available: 500 });
     await h.checkLedger(accountNo);
+  });
+  it('stock held by a redemption that never finished goes back once the hold is stale; a written one keeps it; a replay takes it again', async () => {
+    await h.ok(
+      `mutation { upsertRewardItem(input: { code: "ZJ-BUS-5", name: "公交积分5元", kind: TRANSIT_POINTS, pointsCost: 100, stock: 10 }) { code } }`,
+      {},
+      tokens.centerAdmin(),
+    );
+    const a = await learnerWith(1, { points: 900 });
+    const redeem = (accountNo: string, key: string, quantity: number) =>
+      h.gql<{ redeemReward: { id: string } }>(
+        `mutation($a: ID!, $k: String!, $q: Int!) { redeemReward(accountNo: $a, itemCode: "ZJ-BUS-5", quantity: $q, idempotencyKey: $k) { id } }`,
+        { a: accountNo, k: key, q: quantity },
+        tokens.learner(accountNo),
+      );
+    const item = async () =>
+      (await h.db
+        .collection<{ _id: string; stock: number; holds: Record<string, unknown> }>('reward_items')
+        .findOne({ _id: '33:ZJ-BUS-5' }))!;
+    const sweep = async (minutesLater: number) => {
+      const r = await releaseStaleHolds(h.deps, new Date(Date.now() + minutesLater * 60_000), 15 * 60_000);
+      return { released: r.released.filter((x) => x.code === 'ZJ-BUS-5').map((x) => [x.accountNo, x.quantity]), settled: r.settled };
+    };
+
+    // The process dies after taking 3 from the stock: the account write never happens, nor the release.
+    const accounts = h.deps.accounts;
+    const rewards = h.deps.rewards;
+    const { commit } = accounts;
+    const { release, settle } = rewards;
+    accounts.commit = async () => {
+      throw Object.assign(new Error('connection 7 to 127.0.0.1:27017 closed'), { name: 'MongoNetworkError' });
+    };
+    rewards.release = async () => undefined;
+    const died = await redeem(a.accountNo, 'died', 3);
+    accounts.commit = commit;
+    rewards.release = release;
+    expect(died.errors?.[0]?.extensions?.['code']).toBe('SERVICE_UNAVAILABLE');
+    expect((await item()).stock).toBe(7);
+    // Its points go elsewhere, so the replay of its key is refused; the stock it held is not the replay's to give back.
+    expect((await redeem(a.accountNo, 'spend', 7)).errors).toBeUndefined();
+    expect((await item()).stock).toBe(0);
+    expect((await redeem(a.accountNo, 'died', 3)).errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect((await item()).stock).toBe(0);
+    expect(Object.keys((await item()).holds)).toHaveLength(1);
+
+    // Not yet stale: left alone. Stale: the 3 go back, and the hold with them.
+    expect(await sweep(0)).toEqual({ released: [], settled: 0 });
+    expect(await sweep(16)).toEqual({ released: [[a.accountNo, 3]], settled: 0 });
+    expect(await item()).toMatchObject({ stock: 3, holds: {} });
+    expect(await sweep(16)).toEqual({ released: [], settled: 0 }); // once
+
+    // A written redemption whose marker could not be cleared keeps its stock: the sweep only settles it.
+    const b = await learnerWith(1, { points: 300 });
+    rewards.settle = async () => {
+      rewards.settle = settle;
+      throw Object.assign(new Error('connection 8 to 127.0.0.1:27017 closed'), { name: 'MongoNetworkError' });
+    };
+    expect((await redeem(b.accountNo, 'kept', 2)).errors).toBeUndefined();
+    expect(await item()).toMatchObject({ stock: 1 });
+    expect(Object.keys((await item()).holds)).toHaveLength(1);
+    expect(await sweep(16)).toEqual({ released: [], settled: 1 });
+    expect(await item()).toMatchObject({ stock: 1, holds: {} });
+
+    // After its hold went back, a replay of the died key takes stock anew (and gives it back when refused again).
+    expect((await redeem(a.accountNo, 'died', 1)).errors?.[0]?.extensions?.['code']).toBe('CONFLICT'); // other quantity: other request
+    expect((await redeem(a.accountNo, 'died', 3)).errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(await item()).toMatchObject({ stock: 1, holds: {} });
+    expect((await creditAccount(h, a.accountNo)).creditAccount.points).toEqual({ earned: 900, redeemed: 700, available: 200 });
+    await h.checkLedger(a.accountNo);
+    await h.checkLedger(b.accountNo);
   });
 });

@@ -1,14 +1,18 @@
 import { Schema, isDuplicateKeyError, type Connection } from '@creditbank/mongo';
-import type { HoldResult, RewardItem, RewardStore } from '../use-cases/ports';
+import type { TenantScope } from '@creditbank/kernel';
+import type { HoldResult, RewardItem, RewardStore, StaleHold } from '../use-cases/ports';
 
 export const REWARD_ITEMS_COLLECTION = 'reward_items';
 
 /**
  * The provincial reward catalogue (`_id: <province>:<code>`). Stock is taken per redemption with a
- * version check and remembered under `holds.<redemptionId>` so a retried redemption never takes it
- * twice; stock never goes below zero.
+ * version check and remembered under `holds.<redemptionId>` (quantity, account, time) so a retried
+ * redemption never takes it twice and one that never finished can be found; stock never goes below zero.
  */
-type ItemDoc = Omit<RewardItem, never> & { _id: string; version: number; holds: Record<string, number> };
+type HoldEntry = { q: number; accountNo: string; at: Date };
+/** A bare number is a hold written before holds named their account (nothing to check it against). */
+type ItemDoc = Omit<RewardItem, never> & { _id: string; version: number; holds: Record<string, number | HoldEntry> };
+const quantityOf = (h: number | HoldEntry): number => (typeof h === 'number' ? h : h.q);
 
 const itemSchema = new Schema<ItemDoc>(
   {
@@ -98,7 +102,7 @@ export function createRewardRepository(connection: Connection): RewardStore {
       }
       return toItem((await load(item.province, item.code))!);
     },
-    async hold(province, code, redemptionId, quantity) {
+    async hold(province, code, redemptionId, quantity, holder) {
       let result: HoldResult = 'MISSING';
       await cas(province, code, (d) => {
         if (d.holds?.[redemptionId] !== undefined) {
@@ -110,16 +114,28 @@ export function createRewardRepository(connection: Connection): RewardStore {
           return null;
         }
         result = 'HELD';
-        return { $inc: { stock: -quantity, version: 1 }, $set: { [`holds.${redemptionId}`]: quantity } };
+        const entry: HoldEntry = { q: quantity, accountNo: holder.accountNo, at: holder.at };
+        return { $inc: { stock: -quantity, version: 1 }, $set: { [`holds.${redemptionId}`]: entry } };
       });
       return result;
     },
     async release(province, code, redemptionId) {
       await cas(province, code, (d) => {
-        const q = d.holds?.[redemptionId];
-        if (q === undefined) return null;
-        return { $inc: { stock: q, version: 1 }, $unset: { [`holds.${redemptionId}`]: '' } };
+        const h = d.holds?.[redemptionId];
+        if (h === undefined) return null;
+        return { $inc: { stock: quantityOf(h), version: 1 }, $unset: { [`holds.${redemptionId}`]: '' } };
       });
+    },
+    async staleHolds(scope: TenantScope, olderThan: Date, limit: number): Promise<StaleHold[]> {
+      // The catalogue is small (≤ 500 items a province); holds live only while a redemption is in flight.
+      const filter = 'all' in scope ? {} : { province: scope.province };
+      const docs = await items.find(filter, { province: 1, code: 1, holds: 1 }).lean<Array<Pick<ItemDoc, 'province' | 'code' | 'holds'>>>();
+      const stale: StaleHold[] = [];
+      for (const d of docs)
+        for (const [redemptionId, h] of Object.entries(d.holds ?? {}))
+          if (typeof h !== 'number' && new Date(h.at) < olderThan)
+            stale.push({ province: d.province, code: d.code, redemptionId, accountNo: h.accountNo, quantity: h.q, heldAt: new Date(h.at) });
+      return stale.sort((a, b) => a.heldAt.getTime() - b.heldAt.getTime()).slice(0, limit);
     },
     async settle(province, code, redemptionId) {
       await items.updateOne({ _id: idOf(province, code) }, { $unset: { [`holds.${redemptionId}`]: '' } });

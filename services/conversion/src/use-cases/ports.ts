@@ -106,12 +106,33 @@ export interface RewardItem {
 
 export type HoldResult = 'HELD' | 'ALREADY_HELD' | 'OUT_OF_STOCK' | 'MISSING';
 
+/** Stock held for a redemption that has not been settled or released. */
+export interface StaleHold {
+  province: string;
+  code: string;
+  redemptionId: string;
+  accountNo: string;
+  quantity: number;
+  heldAt: Date;
+}
+
 export interface RewardStore {
   get(province: string, code: string): Promise<RewardItem | null>;
   list(scope: TenantScope): Promise<RewardItem[]>;
   upsert(item: RewardItem): Promise<RewardItem>;
-  /** Take `quantity` from the stock for a redemption (never below zero; once per redemption). */
-  hold(province: string, code: string, redemptionId: string, quantity: number): Promise<HoldResult>;
+  /**
+   * Take `quantity` from the stock for a redemption (never below zero; once per redemption),
+   * remembering whose redemption it is and when, so a hold whose redemption never finishes can be found.
+   */
+  hold(
+    province: string,
+    code: string,
+    redemptionId: string,
+    quantity: number,
+    holder: { accountNo: string; at: Date },
+  ): Promise<HoldResult>;
+  /** Holds taken before `olderThan` that are still there (at most `limit`, oldest first). */
+  staleHolds(scope: TenantScope, olderThan: Date, limit: number): Promise<StaleHold[]>;
   /** Put a hold back (the redemption did not happen). */
   release(province: string, code: string, redemptionId: string): Promise<void>;
   /** The redemption happened: the hold is final. */

@@ -17,7 +17,7 @@ import {
 import { checkRedemption, emptyAccount, redeem, type Redemption } from '../domain/credit-account';
 import { actorOf, canActForLearner, idempotencyKey, requireRole } from './access';
 import { applyToAccount } from './account-writer';
-import type { RewardItem, RewardStore } from './ports';
+import type { RewardItem, RewardStore, StaleHold } from './ports';
 import { requestHash, type ConversionDeps } from './submit-conversion.use-case';
 
 export const REWARD_KINDS = ['STUDENT_CARD_TOPUP', 'TRANSIT_POINTS', 'ADMISSION_TICKET', 'CREDIT_SCORE', 'COURSE_FEE_WAIVER'] as const;
@@ -142,7 +142,7 @@ export async function redeemReward(
     const points = item.pointsCost * quantity;
     // Fail early without touching the stock when the points are clearly not there.
     checkRedemption(before ?? emptyAccount(accountNo, province), points);
-    const hold = await deps.rewards.hold(province, itemCode, redemptionId, quantity);
+    const hold = await deps.rewards.hold(province, itemCode, redemptionId, quantity, { accountNo, at: ctx.now });
     if (hold === 'MISSING') throw new NotFoundError('Reward item');
     if (hold === 'OUT_OF_STOCK') throw new BadInputError('Out of stock', 'quantity', { itemCode });
     // A replay of a redemption still in flight finds the stock already held for it: not ours to give back.
@@ -160,10 +160,39 @@ export async function redeemReward(
   } catch (error) {
     // The stock goes back only when the redemption is known not to be written: a refusal, or another
     // failure after which the account shows no such redemption (a lost acknowledgement can hide a
-    // write). Unknown: it stays held, and a replay of the key finishes the redemption.
+    // write). Unknown: it stays held, and a replay of the key finishes the redemption; if none comes (or
+    // the replay is refused) releaseStaleHolds gives the stock back later.
     if (held && (isAppError(error) || (await notWritten(deps, accountNo, redemptionId))))
       await deps.rewards.release(province, itemCode, redemptionId);
     if (!existing && isAppError(error)) await deps.idempotency.release(accountNo, key, redemptionId);
     throw error;
   }
+}
+
+/**
+ * Stock held for a redemption that never finished — its process died between taking the stock and
+ * writing the account, or the only replay of its key was refused — goes back to the catalogue once the
+ * hold is older than `staleAfterMs` (far longer than any request may run, so the redemption cannot
+ * still be in flight). A hold whose redemption was written is only settled (the stock stays taken). A
+ * later replay of the key takes the stock again. Idempotent: replicas may run it side by side.
+ */
+export async function releaseStaleHolds(
+  deps: Pick<RedeemDeps, 'rewards' | 'accounts'>,
+  now: Date,
+  staleAfterMs: number,
+  limit = 200,
+): Promise<{ released: StaleHold[]; settled: number }> {
+  const released: StaleHold[] = [];
+  let settled = 0;
+  for (const h of await deps.rewards.staleHolds({ all: true }, new Date(now.getTime() - staleAfterMs), limit)) {
+    const account = await deps.accounts.get(h.accountNo);
+    if (account?.redemptions[h.redemptionId]) {
+      await deps.rewards.settle(h.province, h.code, h.redemptionId);
+      settled++;
+    } else {
+      await deps.rewards.release(h.province, h.code, h.redemptionId);
+      released.push(h);
+    }
+  }
+  return { released, settled };
 }

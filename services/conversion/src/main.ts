@@ -2,6 +2,7 @@ import { loadEnv } from '@creditbank/config';
 import { createPiiCipher, parsePiiKeys } from '@creditbank/identity';
 import {
   allReady,
+  createBackgroundLoop,
   createServiceKit,
   createSubgraphServer,
   loadSchemaFile,
@@ -23,7 +24,6 @@ import { createRewardRepository } from './persistence/reward.repository';
 import { createIdempotencyRepository } from './persistence/idempotency.repository';
 import { createWebhookRepository } from './persistence/webhook.repository';
 import { createWebhookSender, systemResolver } from './infrastructure/webhook-sender';
-import { createBackgroundLoop } from './infrastructure/background';
 import { outcomeEventHandlers } from './events/outcome-events.handler';
 import { accountEventHandlers } from './events/account-events.handler';
 import { settleAccount } from './use-cases/account-writer';

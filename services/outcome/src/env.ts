@@ -1,4 +1,4 @@
-import { DEV_ID_HASH_KEY, requireJwks, requireSaslCredentials, serviceEnvShape, z } from '@creditbank/config';
+import { DEV_ID_HASH_KEY, envInt, requireJwks, requireSaslCredentials, serviceEnvShape, z } from '@creditbank/config';
 
 export const outcomeEnvSchema = z
   .object({
@@ -25,6 +25,11 @@ export const outcomeEnvSchema = z
     /** Public base URL of this service (PDF links) and of the verification page (QR codes). */
     PUBLIC_URL: z.string().url().default('http://localhost:4102'),
     VERIFY_URL: z.string().url().default('http://localhost:3000/verify'),
+    /**
+     * How often outcomes waiting for their province's credit standard are looked at again (besides
+     * right after a credit standard is published: this catches one that comes into force later).
+     */
+    AWAITING_STANDARD_SWEEP_MS: envInt(600_000, 10, 86_400_000),
   })
   .superRefine((env, ctx) => {
     requireJwks(env, ctx);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { loadEnv } from '@creditbank/config';
 import {
   allReady,
+  createBackgroundLoop,
   createServiceKit,
   createSubgraphServer,
   loadSchemaFile,
@@ -27,6 +28,7 @@ import { createCertificateSigner } from './infrastructure/certificate-signer';
 import { renderCertificatePdf } from './infrastructure/certificate-pdf';
 import { accountEventHandlers } from './events/account-events.handler';
 import { standardsEventHandlers } from './events/standards-events.handler';
+import { recogniseAwaitingStandard, sweepContext } from './use-cases/recognise-awaiting.use-case';
 import { normaliseVerificationCode } from './domain/certificate';
 
 export const typeDefs = loadSchemaFile(__dirname);
@@ -52,9 +54,33 @@ export async function main(source: Record<string, string | undefined> = process.
 
   const relay = kit.outboxRelay([OUTCOMES_COLLECTION, BATCHES_COLLECTION, CERTIFICATES_COLLECTION]);
   const accountEvents = kit.consumer('account-events', accountEventHandlers({ outcomes, projections }));
-  const standardsEvents = kit.consumer('standards-events', standardsEventHandlers(projections));
+  /** Provinces whose credit standard was just published: their waiting outcomes are decided again. */
+  const standardArrived = new Set<string>();
+  const awaitingSweep = createBackgroundLoop(
+    'awaiting-standard-sweep',
+    env.AWAITING_STANDARD_SWEEP_MS,
+    async () => {
+      const due = standardArrived.size ? [...standardArrived] : await projections.standardProvinces();
+      standardArrived.clear();
+      for (const province of due) {
+        const ctx = sweepContext(province, `awaiting-standard-${province}-${Date.now()}`);
+        const r = await recogniseAwaitingStandard({ outcomes, projections }, province, ctx);
+        if (r.decided) kit.logger.info({ province, ...r }, 'outcomes waiting for the credit standard decided');
+      }
+    },
+    kit.logger,
+  );
+  const standardsEvents = kit.consumer(
+    'standards-events',
+    standardsEventHandlers(projections, {
+      onCreditStandard: (province) => {
+        standardArrived.add(province);
+        awaitingSweep.kick();
+      },
+    }),
+  );
 
-  const components = [kit.mongo, kit.topics, kit.publisher, relay, accountEvents, standardsEvents];
+  const components = [kit.mongo, kit.topics, kit.publisher, relay, accountEvents, standardsEvents, awaitingSweep];
   const deps = { outcomes, projections, batches, certificates, signer, issuerName, idHashKey: env.ID_HASH_KEY, publicUrl: env.PUBLIC_URL };
   const server = createSubgraphServer({
     service: 'outcome',

@@ -8,3 +8,4 @@ export * from './service-kit';
 export * from './schema-file';
 export * from './http-auth';
 export * from './policy-guard';
+export * from './background-loop';

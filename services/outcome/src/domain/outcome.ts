@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import type { CreditComputation, OutcomeType } from '@creditbank/credit-rules';
 
 /** A learning outcome in a learner's lifelong archive (学习成果). Pure: no I/O. */
+/** What a pending outcome waits for before it can be recognised automatically. */
+export type Awaiting = 'CREDIT_STANDARD';
+
 export type OutcomeStatus = 'UNCLAIMED' | 'PENDING_REVIEW' | 'RECOGNIZED' | 'REJECTED' | 'REVOKED';
 export type OutcomeSource = 'INSTITUTION_IMPORT' | 'INTAKE_POINT' | 'SELF_DECLARED';
 
@@ -45,6 +48,11 @@ export interface LearningOutcome {
   status: OutcomeStatus;
   /** Why it waits for review, or why it was rejected or revoked. */
   statusReason: string | null;
+  /**
+   * PENDING_REVIEW only because something it needs has not arrived yet (`CREDIT_STANDARD`: no credit
+   * standard in force in the province): recognised automatically when it arrives.
+   */
+  awaiting: Awaiting | null;
   recognition: Recognition | null;
   depositedAt: Date;
   depositedBy: string;

@@ -1,6 +1,6 @@
 import { annualCapKeys, computeCredits, creditYear, type CreditComputation, type OutcomeType } from '@creditbank/credit-rules';
 import type { CatalogItemVersion, CreditStandardVersion, LearnerLink } from './projections';
-import { recognitionFrom, type OutcomeStatus, type Recognition } from './outcome';
+import { recognitionFrom, type Awaiting, type OutcomeStatus, type Recognition } from './outcome';
 
 /** The learner's running totals for the caps (kept up to date while a batch is processed). */
 export class CreditTotals {
@@ -52,7 +52,7 @@ export interface OutcomeForRecognition {
 
 export type Decision =
   | { status: 'UNCLAIMED'; reason: null }
-  | { status: 'PENDING_REVIEW'; reason: string }
+  | { status: 'PENDING_REVIEW'; reason: string; awaiting?: Awaiting }
   | { status: 'RECOGNIZED'; reason: null; recognition: Recognition; computation: CreditComputation };
 
 /**
@@ -84,7 +84,12 @@ export function recognise(
   outcome: OutcomeForRecognition,
   ctx: { link: LearnerLink; item: CatalogItemVersion; standard: CreditStandardVersion | null; totals: CreditTotals; now: Date; by: string },
 ): Decision {
-  if (!ctx.standard) return { status: 'PENDING_REVIEW', reason: `No credit standard is in force in province ${ctx.link.province}` };
+  if (!ctx.standard)
+    return {
+      status: 'PENDING_REVIEW',
+      reason: `No credit standard is in force in province ${ctx.link.province}`,
+      awaiting: 'CREDIT_STANDARD',
+    };
   const year = creditYear(outcome.achievedAt);
   const keys = annualCapKeys(ctx.item, ctx.standard);
   const computation = computeCredits({
@@ -107,3 +112,8 @@ export function localDate(achievedAt: string): string {
 }
 
 export const FINAL: readonly OutcomeStatus[] = ['REJECTED', 'REVOKED'];
+
+/** What an outcome decided so waits for (stored with it), if anything. */
+export function awaitingOf(decision: Decision): Awaiting | null {
+  return decision.status === 'PENDING_REVIEW' ? (decision.awaiting ?? null) : null;
+}

@@ -10,7 +10,13 @@ import type { ProjectionStore } from '../use-cases/ports';
 import { recordAccreditation, recordCatalogItem, recordCatalogItemRetired, recordCreditStandard } from '../use-cases/projections.use-case';
 
 /** Catalogue items, credit standards and accreditation, from the standards service. */
-export function standardsEventHandlers(projections: ProjectionStore) {
+export function standardsEventHandlers(
+  projections: ProjectionStore,
+  hooks: {
+    /** A credit standard was recorded: outcomes waiting for one may be decided now (asynchronously). */
+    onCreditStandard?: (province: string) => void;
+  } = {},
+) {
   return [
     on(CatalogItemPublished, (e) => {
       const d = e.data;
@@ -35,9 +41,9 @@ export function standardsEventHandlers(projections: ProjectionStore) {
       );
     }),
     on(CatalogItemRetired, (e) => recordCatalogItemRetired(projections, e.data.code, e.data.version)),
-    on(CreditStandardPublished, (e) => {
+    on(CreditStandardPublished, async (e) => {
       const d = e.data;
-      return recordCreditStandard(projections, {
+      await recordCreditStandard(projections, {
         province: d.province,
         version: d.version,
         effectiveFrom: new Date(d.effectiveFrom),
@@ -46,6 +52,7 @@ export function standardsEventHandlers(projections: ProjectionStore) {
         itemRules: d.itemRules,
         annualCaps: d.annualCaps,
       });
+      hooks.onCreditStandard?.(d.province);
     }),
     on(InstitutionAccredited, (e) => {
       const d = e.data;

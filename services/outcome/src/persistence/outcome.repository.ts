@@ -48,6 +48,7 @@ const outcomeSchema = new Schema<OutcomeDoc>(
     batchId: { type: String, default: null },
     status: { type: String, required: true },
     statusReason: { type: String, default: null },
+    awaiting: { type: String, default: null },
     recognition: { type: recognitionSchema, default: null },
     depositedAt: { type: Date, required: true },
     depositedBy: { type: String, required: true },
@@ -122,6 +123,7 @@ const toOutcome = (d: OutcomeDoc): LearningOutcome => ({
   batchId: d.batchId ?? null,
   status: d.status,
   statusReason: d.statusReason ?? null,
+  awaiting: d.awaiting ?? null,
   recognition: d.recognition ?? null,
   depositedAt: d.depositedAt,
   depositedBy: d.depositedBy,
@@ -263,6 +265,14 @@ export function createOutcomeRepository(connection: Connection, signal: OutboxSi
       if (change.events.length) hint([id]);
       const doc = await outcomes.findById(id, READ).lean<OutcomeDoc>();
       return doc ? toOutcome(doc) : null;
+    },
+
+    async awaiting(province, what, afterId, limit) {
+      // The (province, status, _id) index narrows to the province's pending outcomes in id order;
+      // `awaiting` is checked on those (no index of its own: every import would pay for it).
+      const filter: Record<string, unknown> = { province, status: 'PENDING_REVIEW', awaiting: what };
+      if (afterId) filter['_id'] = { $gt: afterId };
+      return (await outcomes.find(filter, READ).sort({ _id: 1 }).limit(limit).lean<OutcomeDoc[]>()).map(toOutcome);
     },
 
     async unclaimedOf(idHash) {

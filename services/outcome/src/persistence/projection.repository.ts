@@ -176,6 +176,9 @@ export function createProjectionRepository(connection: Connection): ProjectionSt
       const { _id: _ignored, ...rest } = d;
       return rest;
     },
+    async standardProvinces() {
+      return ((await standards.distinct('province')) as string[]).sort();
+    },
     async upsertStandard(s) {
       await standards.updateOne({ _id: `${s.province}@${s.version}` }, { $set: { ...s } }, { upsert: true });
     },

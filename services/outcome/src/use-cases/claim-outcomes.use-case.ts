@@ -2,7 +2,7 @@ import { OutcomeClaimed, createEvent, metaFrom, type OutgoingEvent } from '@cred
 import type { CommandContext } from '@creditbank/kernel';
 import { creditYear } from '@creditbank/credit-rules';
 import type { LearnerLink } from '../domain/projections';
-import { CreditTotals, decide } from '../domain/recognition';
+import { CreditTotals, awaitingOf, decide } from '../domain/recognition';
 import { SOURCE, recognizedEvent } from './outcome-events';
 import type { OutcomeStore, ProjectionStore } from './ports';
 
@@ -46,6 +46,7 @@ export async function claimOutcomes(
       province: link.province,
       status,
       statusReason: decision.reason,
+      awaiting: awaitingOf(decision),
       recognition: decision.status === 'RECOGNIZED' ? decision.recognition : null,
     };
     const events: OutgoingEvent[] = [
@@ -62,6 +63,7 @@ export async function claimOutcomes(
         province: link.province,
         status,
         statusReason: decision.reason,
+        awaiting: after.awaiting,
         recognition: after.recognition,
         learnerNameMasked: o.learnerNameMasked ?? link.nameMasked,
       },

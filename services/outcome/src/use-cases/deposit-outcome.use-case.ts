@@ -12,7 +12,7 @@ import { creditYear, isCatalogCode, isOutcomeType, type OutcomeType } from '@cre
 import { parseUscc } from '@creditbank/identity';
 import type { OutcomeSource } from '../domain/outcome';
 import { accreditationCovers } from '../domain/projections';
-import { CreditTotals, decide, localDate } from '../domain/recognition';
+import { CreditTotals, awaitingOf, decide, localDate } from '../domain/recognition';
 import { depositEvents } from './outcome-events';
 import type { NewOutcome, OutcomeStore, ProjectionStore } from './ports';
 import type { LearningOutcome } from '../domain/outcome';
@@ -132,6 +132,7 @@ export async function depositOutcome(
     batchId: null,
     status: decision.status === 'UNCLAIMED' ? 'PENDING_REVIEW' : decision.status,
     statusReason: decision.reason,
+    awaiting: awaitingOf(decision),
     recognition: decision.status === 'RECOGNIZED' ? decision.recognition : null,
     depositedAt: ctx.now,
     depositedBy: caller.sub,

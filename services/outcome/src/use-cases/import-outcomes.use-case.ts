@@ -5,7 +5,7 @@ import { MAX_IMPORT_ROWS, creditYear, validateOutcomeImportRows, type OutcomeImp
 import { idHash, maskName } from '@creditbank/identity';
 import { importedOutcomeId } from '../domain/outcome';
 import { accreditationCovers, bulkDepositAllowed, type CatalogItemVersion, type CreditStandardVersion } from '../domain/projections';
-import { CreditTotals, decide, localDate, type Decision } from '../domain/recognition';
+import { CreditTotals, awaitingOf, decide, localDate, type Decision } from '../domain/recognition';
 import { claimOutcomes } from './claim-outcomes.use-case';
 import { SOURCE, depositEvents } from './outcome-events';
 import type { ImportBatch, ImportBatchStore, NewOutcome, OutcomeStore, ProjectionStore } from './ports';
@@ -174,6 +174,7 @@ export async function importOutcomes(
       batchId,
       status: decision.status,
       statusReason: decision.reason,
+      awaiting: awaitingOf(decision),
       recognition: decision.status === 'RECOGNIZED' ? decision.recognition : null,
       depositedAt: ctx.now,
       depositedBy: by,

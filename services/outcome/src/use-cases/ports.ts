@@ -1,7 +1,7 @@
 import type { OutgoingEvent } from '@creditbank/contracts';
 import type { TenantScope } from '@creditbank/kernel';
 import type { OutcomeType } from '@creditbank/credit-rules';
-import type { LearningOutcome, OutcomeStatus, Recognition } from '../domain/outcome';
+import type { Awaiting, LearningOutcome, OutcomeStatus, Recognition } from '../domain/outcome';
 import type { AccreditationFacts, CatalogItemVersion, CreditStandardVersion, InstitutionFacts, LearnerLink } from '../domain/projections';
 import type { Certificate } from '../domain/certificate';
 
@@ -29,7 +29,10 @@ export interface OutcomeFilter {
 
 export interface OutcomeChange {
   set: Partial<
-    Pick<LearningOutcome, 'status' | 'statusReason' | 'recognition' | 'accountNo' | 'province' | 'catalogItemVersion' | 'learnerNameMasked'>
+    Pick<
+      LearningOutcome,
+      'status' | 'statusReason' | 'awaiting' | 'recognition' | 'accountNo' | 'province' | 'catalogItemVersion' | 'learnerNameMasked'
+    >
   >;
   events: readonly OutgoingEvent[];
 }
@@ -65,6 +68,8 @@ export interface OutcomeStore {
   /** Apply a change if the outcome is still at `version` and in one of `from`. */
   update(id: string, version: number, from: readonly OutcomeStatus[], change: OutcomeChange): Promise<LearningOutcome | null>;
   unclaimedOf(idHash: string): Promise<LearningOutcome[]>;
+  /** A province's pending outcomes waiting for `what`, in id order after `afterId`. */
+  awaiting(province: string, what: Awaiting, afterId: string | null, limit: number): Promise<LearningOutcome[]>;
   /**
    * The recognised outcomes of these learners that count towards the caps of these years or items,
    * reduced to what the caps need (one query, whatever the number of learners).
@@ -88,6 +93,8 @@ export interface ProjectionStore {
   upsertItemVersion(item: CatalogItemVersion, supersedes: number | null): Promise<void>;
   retireItem(code: string, version: number): Promise<void>;
   standardInForce(province: string, at: Date): Promise<CreditStandardVersion | null>;
+  /** Provinces that have published a credit standard. */
+  standardProvinces(): Promise<string[]>;
   upsertStandard(s: CreditStandardVersion): Promise<void>;
 }
 

@@ -35,7 +35,7 @@ export async function reviewOutcome(
   if (decision === 'REJECT') {
     const reason = freeText(noteRaw, 'note', { max: 500, required: true });
     const updated = await deps.outcomes.update(o.id, o.version, ['PENDING_REVIEW'], {
-      set: { status: 'REJECTED', statusReason: reason },
+      set: { status: 'REJECTED', statusReason: reason, awaiting: null },
       events: [
         createEvent(
           OutcomeRejected,
@@ -77,11 +77,12 @@ export async function reviewOutcome(
     ...o,
     status: 'RECOGNIZED',
     statusReason: null,
+    awaiting: null,
     recognition: result.recognition,
     catalogItemVersion: item.version,
   };
   const updated = await deps.outcomes.update(o.id, o.version, ['PENDING_REVIEW'], {
-    set: { status: 'RECOGNIZED', statusReason: null, recognition: result.recognition, catalogItemVersion: item.version },
+    set: { status: 'RECOGNIZED', statusReason: null, awaiting: null, recognition: result.recognition, catalogItemVersion: item.version },
     events: [recognizedEvent(after, item, ctx)],
   });
   if (!updated) throw new ConflictError('The outcome changed at the same time; please reload it');
@@ -104,7 +105,7 @@ export async function revokeOutcome(
   const o = await load(deps, ctx, id);
   if (!REVOCABLE.includes(o.status)) throw new BadInputError(`A ${o.status} outcome cannot be revoked`, 'id', { status: o.status });
   const updated = await deps.outcomes.update(o.id, o.version, REVOCABLE, {
-    set: { status: 'REVOKED', statusReason: reason },
+    set: { status: 'REVOKED', statusReason: reason, awaiting: null },
     events: [
       createEvent(
         OutcomeRevoked,

@@ -3,7 +3,8 @@ import type { Logger } from '@creditbank/logging';
 
 /**
  * A loop that runs a job every `intervalMs` (and once at start), one run at a time; stop waits for the
- * run in progress. Used for the webhook dispatcher and the sweep that finishes interrupted writes.
+ * run in progress; `kick()` asks for a run now (one more after the current one, never two at once).
+ * Used for sweeps that finish interrupted work and for dispatchers.
  */
 export function createBackgroundLoop(
   name: string,

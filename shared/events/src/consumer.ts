@@ -56,6 +56,12 @@ export interface EventConsumerOptions {
   maxMessageBytes?: number;
   /** Errors of the infrastructure (database unreachable): never dead-letter, retry the batch later. */
   isTransient?: (error: unknown) => boolean;
+  /**
+   * Asked before a handler failure is dead-lettered: false (the database does not answer) means the
+   * failure was the infrastructure's after all, however it was classified, so the batch is retried
+   * later instead. An event is dead-lettered only while the service's dependencies are healthy.
+   */
+  dependenciesHealthy?: () => Promise<boolean>;
   partitionsConsumedConcurrently?: number;
   /** A crashed member's partitions move after this long (default 10 s; the broker's minimum is 6 s). */
   sessionTimeoutMs?: number;
@@ -95,6 +101,19 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   const retryBaseMs = options.retryBaseMs ?? 100;
   const maxBytes = options.maxMessageBytes ?? 1_048_576;
   const isTransient = options.isTransient ?? (() => false);
+  /** Healthy unless the probe says otherwise within 5 s. */
+  const healthy = async (): Promise<boolean> => {
+    if (!options.dependenciesHealthy) return true;
+    const timeout = new AbortController();
+    try {
+      return await Promise.race([
+        options.dependenciesHealthy().catch(() => false),
+        sleep(5_000, false, { signal: timeout.signal }).catch(() => false),
+      ]);
+    } finally {
+      timeout.abort();
+    }
+  };
   const handlers = new Map(options.handlers.map((h) => [h.definition.type, h.handler]));
   const topics = [...new Set(options.handlers.map((h) => h.definition.topic))];
   const makeConsumer = (): Consumer => {
@@ -212,6 +231,10 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       } catch (error) {
         if (isTransient(error)) throw error; // the batch is retried from the last committed offset
         const poison = error instanceof PoisonEventError;
+        if (!poison && attempt >= maxAttempts && !(await healthy())) {
+          ctx.logger.warn({ err: error, attempt }, 'event handler failed while a dependency is down; the batch will be retried');
+          throw error;
+        }
         if (poison || attempt >= maxAttempts) {
           await deadLetter(topic, partition, message, poison ? 'rejected' : 'handler-failed', (error as Error).message ?? String(error));
           options.metrics?.consumed.inc({ group: groupId, type: event.type, result: 'dead-lettered' });

@@ -143,6 +143,9 @@ describe('idempotent consumer', () => {
   const metrics = createEventMetrics(registry);
   let failures = 0;
   let transient = 0;
+  /** While true the dependency probe says the database is down, and 'outage' events fail unclassified. */
+  let databaseDown = false;
+  let outageFailures = 0;
 
   beforeAll(async () => {
     consumer = createEventConsumer({
@@ -157,6 +160,7 @@ describe('idempotent consumer', () => {
       retryBaseMs: 5,
       maxMessageBytes: 10_000,
       isTransient: (e) => (e as Error).message === 'transient',
+      dependenciesHealthy: async () => !databaseDown,
       handlers: [
         on(LearnerAccountOpened, async (event) => {
           if (event.data.householdId === 'always-fails') {
@@ -164,6 +168,10 @@ describe('idempotent consumer', () => {
             throw new Error('handler bug');
           }
           if (event.data.householdId === 'transient' && transient++ < 2) throw new Error('transient');
+          if (event.data.householdId === 'outage' && databaseDown) {
+            outageFailures++;
+            throw Object.assign(new Error('an error nobody classified'), { code: 'EUNKNOWN' });
+          }
           // A counter effect: applying an event twice would show.
           await effects.updateOne({ _id: 'count' }, { $inc: { n: 1 }, $push: { ids: event.id } }, { upsert: true });
         }),
@@ -231,5 +239,22 @@ describe('idempotent consumer', () => {
       timeoutMs: 40_000,
     });
     expect(transient).toBeGreaterThanOrEqual(3);
+  });
+
+  it('does not dead-letter a failure it cannot classify while the database is down: it retries until it is back', async () => {
+    const dlqTap = await tapTopics([ns.topicPrefix + dlqTopic(TOPICS.account)]);
+    databaseDown = true;
+    const e = opened(7, { householdId: 'outage' });
+    await publishRaw(ns.topicPrefix + TOPICS.account, [{ key: e.key, value: JSON.stringify(e.event) }]);
+    // Past maxAttempts (3) at least twice over: each time the probe said "down", so the batch was retried.
+    await eventually(() => expect(outageFailures).toBeGreaterThanOrEqual(6), { timeoutMs: 40_000 });
+    databaseDown = false;
+    await eventually(async () => expect((await effects.findOne({ _id: 'count' }))?.['ids']).toContain(e.event.id), {
+      timeoutMs: 40_000,
+    });
+    const doc = await effects.findOne({ _id: 'count' });
+    expect((doc?.['ids'] as string[]).filter((id) => id === e.event.id)).toHaveLength(1);
+    expect(dlqTap.messages.filter((m) => m.raw?.toString().includes(e.event.id))).toEqual([]);
+    await dlqTap.stop();
   });
 });

@@ -27,4 +27,22 @@ describe('isTransientDatabaseError', () => {
     expect(isTransientDatabaseError(new Error('while storing', { cause: { name: 'MongoPoolClearedError' } }))).toBe(true);
     expect(isTransientDatabaseError(new Error('plain'))).toBe(false);
   });
+
+  it('counts socket errors of a closing connection, retryable server codes and labels, and nothing else', () => {
+    expect(isTransientDatabaseError({ code: 'EPIPE' })).toBe(true);
+    expect(isTransientDatabaseError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isTransientDatabaseError({ name: 'MongoServerError', code: 91, message: 'The server is in quiesce mode' })).toBe(true);
+    expect(isTransientDatabaseError({ name: 'MongoServerError', code: 2, errorLabels: ['RetryableWriteError'] })).toBe(true);
+    expect(isTransientDatabaseError({ name: 'MongoServerError', code: 2, errorLabels: [] })).toBe(false);
+    expect(isTransientDatabaseError({ name: 'ValidationError', code: 91 })).toBe(false);
+    expect(isTransientDatabaseError({ code: 'ENOENT' })).toBe(false);
+  });
+
+  it('looks inside a bulk write error and a value graphql-js wrapped', () => {
+    const network = { name: 'MongoNetworkError', message: 'connection 4 to 127.0.0.1:27117 closed' };
+    expect(isTransientDatabaseError({ name: 'MongoBulkWriteError', errorResponse: network })).toBe(true);
+    const duplicate = { message: 'E11000', code: 11000, writeErrors: [] };
+    expect(isTransientDatabaseError({ name: 'MongoBulkWriteError', code: 11000, errorResponse: duplicate })).toBe(false);
+    expect(isTransientDatabaseError({ name: 'NonErrorThrown', thrownValue: { code: 'EPIPE' } })).toBe(true);
+  });
 });

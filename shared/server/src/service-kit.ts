@@ -146,6 +146,7 @@ export function createServiceKit(service: ServiceName, env: BaseServiceEnv): Ser
         logger,
         metrics: eventMetrics,
         isTransient: isTransientDatabaseError,
+        dependenciesHealthy: () => mongo.ready(),
         sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
         maxMessageBytes: env.KAFKA_CONSUMER_MAX_MESSAGE_BYTES,
       });

@@ -1,15 +1,15 @@
 import { OutcomeRecognized } from '@creditbank/contracts';
-import { makeResidentId } from '@creditbank/identity';
 import { eventually, tokens } from '@creditbank/testing';
 import {
   IMPORT,
   INSTITUTION,
-  OUTCOMES_OF,
   accountOpened,
   accredited,
   institution,
   item,
   standard,
+  outcomesOf,
+  people,
   startOutcome,
   type OutcomeHarness,
 } from './harness';
@@ -20,20 +20,8 @@ import {
  * `outcome.recognized` event — unless a reviewer decided them first.
  */
 let h: OutcomeHarness;
-let n = 300;
-const person = () => makeResidentId('330108', `1971-0${(n % 9) + 1}-1${n % 10}`, n++ % 1000);
+const person = people(1971, 300);
 const REVIEW = `mutation($id: ID!, $d: ReviewDecision!, $note: String) { reviewOutcome(id: $id, decision: $d, note: $note) { status } }`;
-type Node = { id: string; status: string; recognizedCredits: number | null; creditStandardVersion: number | null };
-
-async function outcomesOf(accountNo: string): Promise<Node[]> {
-  const r = await h.gql<{ _entities: Array<{ outcomes: { edges: Array<{ node: Node }> } }> }>(
-    OUTCOMES_OF,
-    { r: [{ __typename: 'Learner', accountNo }] },
-    tokens.learner(accountNo),
-  );
-  return r.data!._entities[0]!.outcomes.edges.map((e) => e.node);
-}
-
 beforeAll(async () => {
   // Catalogue, institution and accreditation, but no credit standard for province 33 yet.
   h = await startOutcome({ AWAITING_STANDARD_SWEEP_MS: '600000' });
@@ -64,14 +52,16 @@ it('outcomes deposited or claimed before the credit standard are recognised when
     tokens.institutionAdmin(INSTITUTION, '33'),
   );
   expect(imported.data?.importOutcomes.accepted).toBe(3);
-  const [outcomeA] = await outcomesOf(openedA.event.data.accountNo);
+  const [outcomeA] = await outcomesOf(h, openedA.event.data.accountNo);
   expect(outcomeA).toMatchObject({ status: 'PENDING_REVIEW', recognizedCredits: null });
   // b's account opens after the import, still before the standard: claimed, and waiting too.
   const openedB = accountOpened(h.hashOf(b));
   await h.feed([openedB]);
-  await eventually(async () => expect((await outcomesOf(openedB.event.data.accountNo)).map((o) => o.status)).toEqual(['PENDING_REVIEW']));
+  await eventually(async () =>
+    expect((await outcomesOf(h, openedB.event.data.accountNo)).map((o) => o.status)).toEqual(['PENDING_REVIEW']),
+  );
   // A reviewer decides c's outcome first.
-  const [outcomeC] = await outcomesOf(openedC.event.data.accountNo);
+  const [outcomeC] = await outcomesOf(h, openedC.event.data.accountNo);
   const rejected = await h.gql(REVIEW, { id: outcomeC!.id, d: 'REJECT', note: '证书编号无法核实' }, tokens.expert('33'));
   expect(rejected.errors).toBeUndefined();
   const waiting = await h.db.collection('outcomes').countDocuments({ awaiting: 'CREDIT_STANDARD' });
@@ -81,11 +71,11 @@ it('outcomes deposited or claimed before the credit standard are recognised when
   await h.feed([published]);
   for (const opened of [openedA, openedB])
     await eventually(async () =>
-      expect(await outcomesOf(opened.event.data.accountNo)).toEqual([
+      expect(await outcomesOf(h, opened.event.data.accountNo)).toEqual([
         expect.objectContaining({ status: 'RECOGNIZED', recognizedCredits: 6, creditStandardVersion: 1 }),
       ]),
     );
-  expect((await outcomesOf(openedC.event.data.accountNo)).map((o) => o.status)).toEqual(['REJECTED']);
+  expect((await outcomesOf(h, openedC.event.data.accountNo)).map((o) => o.status)).toEqual(['REJECTED']);
   expect(await h.db.collection('outcomes').countDocuments({ awaiting: 'CREDIT_STANDARD' })).toBe(0);
   // Each is recognised once: its event, and its entry in the learner's credit tally.
   const recognisedEvents = () => h.tap.events(OutcomeRecognized.type).map((e) => (e.data as { accountNo: string }).accountNo);

@@ -1,6 +1,6 @@
 import { MongoClient, type Db } from 'mongodb';
 import { TOPICS, type OutgoingEvent } from '@creditbank/contracts';
-import { idHash, makeUscc } from '@creditbank/identity';
+import { idHash, makeResidentId, makeUscc } from '@creditbank/identity';
 import { makeAccountNo } from '@creditbank/kernel';
 import {
   catalogItemPublished,
@@ -24,6 +24,7 @@ import {
   type GraphQLResponse,
   type KafkaTap,
   type TestNamespace,
+  tokens,
 } from '@creditbank/testing';
 import { main } from '../src/main';
 
@@ -151,3 +152,30 @@ export const IMPORT = `mutation($ref: String!, $rows: [OutcomeRowInput!]!) {
   importOutcomes(batchRef: $ref, rows: $rows) { id status rows accepted duplicates rejected errors { row field code message } }
 }`;
 export const OUTCOMES_OF = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Learner { outcomes(first: 100) { totalCount edges { node { id status recognizedCredits points catalogItemVersion creditStandardVersion source title } } } } } }`;
+
+/** An outcome as the archive query above returns it. */
+export type OutcomeNode = {
+  id: string;
+  status: string;
+  recognizedCredits: number | null;
+  points: number | null;
+  catalogItemVersion: number;
+  creditStandardVersion: number | null;
+  source: string;
+};
+
+/** A learner's outcomes through the archive (`_entities` on Learner), as the learner by default. */
+export async function outcomesOf(h: OutcomeHarness, accountNo: string, token = tokens.learner(accountNo)): Promise<OutcomeNode[]> {
+  const r = await h.gql<{ _entities: Array<{ outcomes: { edges: Array<{ node: OutcomeNode }> } }> }>(
+    OUTCOMES_OF,
+    { r: [{ __typename: 'Learner', accountNo }] },
+    token,
+  );
+  return r.data!._entities[0]!.outcomes.edges.map((e) => e.node);
+}
+
+/** Distinct resident ID numbers of Hangzhou people born in `year`, numbered from `start`. */
+export function people(year: number, start: number): () => string {
+  let n = start;
+  return () => makeResidentId('330108', `${year}-0${(n % 9) + 1}-1${n % 10}`, n++ % 1000);
+}

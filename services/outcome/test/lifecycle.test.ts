@@ -12,13 +12,13 @@ import { eventually, publishRaw, tokens } from '@creditbank/testing';
 import {
   IMPORT,
   INSTITUTION,
-  OUTCOMES_OF,
   accountOpened,
   accredited,
   institution,
   item,
   standard,
   startOutcome,
+  outcomesOf,
   type OutcomeHarness,
 } from './harness';
 
@@ -36,24 +36,6 @@ const row = (idNumber: string, overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 const admin = () => tokens.institutionAdmin(INSTITUTION, '33');
-type OutcomeNode = {
-  id: string;
-  status: string;
-  recognizedCredits: number | null;
-  points: number | null;
-  catalogItemVersion: number;
-  creditStandardVersion: number | null;
-  source: string;
-};
-async function outcomesOf(accountNo: string, token = tokens.learner(accountNo)): Promise<OutcomeNode[]> {
-  const r = await h.gql<{ _entities: Array<{ outcomes: { edges: Array<{ node: OutcomeNode }> } }> }>(
-    OUTCOMES_OF,
-    { r: [{ __typename: 'Learner', accountNo }] },
-    token,
-  );
-  return r.data!._entities[0]!.outcomes.edges.map((e) => e.node);
-}
-
 beforeAll(async () => {
   h = await startOutcome();
   await h.feed([
@@ -84,8 +66,10 @@ describe('unclaimed outcomes', () => {
     // Deliver the very same event again (a redelivery): nothing more happens.
     await publishRaw(h.ns.topicPrefix + TOPICS.account, [{ key: opened.key, value: JSON.stringify(opened.event) }]);
     const accountNo = opened.event.data.accountNo;
-    await eventually(async () => expect((await outcomesOf(accountNo)).map((o) => o.status).sort()).toEqual(['RECOGNIZED', 'RECOGNIZED']));
-    const credits = (await outcomesOf(accountNo)).map((o) => o.recognizedCredits).sort();
+    await eventually(async () =>
+      expect((await outcomesOf(h, accountNo)).map((o) => o.status).sort()).toEqual(['RECOGNIZED', 'RECOGNIZED']),
+    );
+    const credits = (await outcomesOf(h, accountNo)).map((o) => o.recognizedCredits).sort();
     expect(credits).toEqual([3, 6]); // 54 h / 18 = 3; the level-2 certificate 6
     await eventually(() =>
       expect(h.tap.events(OutcomeClaimed.type).filter((e) => (e.data as { accountNo: string }).accountNo === accountNo)).toHaveLength(2),
@@ -119,7 +103,7 @@ describe('unclaimed outcomes', () => {
       { province: '33', source: '/creditbank/account' },
     );
     await h.feed([verified]);
-    await eventually(async () => expect((await outcomesOf(d.accountNo)).map((o) => o.status)).toEqual(['RECOGNIZED']));
+    await eventually(async () => expect((await outcomesOf(h, d.accountNo)).map((o) => o.status)).toEqual(['RECOGNIZED']));
   });
 });
 
@@ -232,12 +216,12 @@ describe('revocation', () => {
     await h.gql(IMPORT, { ref: 'cap-1', rows: [tea('2026-03-01'), tea('2026-03-02')] }, admin());
     await h.gql(IMPORT, { ref: 'cap-2', rows: [tea('2026-04-01')] }, admin());
     const credited = async () =>
-      (await outcomesOf(accountNo))
+      (await outcomesOf(h, accountNo))
         .filter((o) => o.status === 'RECOGNIZED')
         .map((o) => o.recognizedCredits)
         .sort();
     expect(await credited()).toEqual([1, 2, 2]);
-    const [first] = (await outcomesOf(accountNo)).filter((o) => o.recognizedCredits === 2);
+    const [first] = (await outcomesOf(h, accountNo)).filter((o) => o.recognizedCredits === 2);
     const REVOKE = `mutation($id: ID!, $r: String!) { revokeOutcome(id: $id, reason: $r) { status } }`;
     expect(
       (await h.gql<{ revokeOutcome: { status: string } }>(REVOKE, { id: first!.id, r: '重复登记' }, admin())).data?.revokeOutcome.status,
@@ -254,7 +238,7 @@ describe('revocation', () => {
     const opened = accountOpened(h.hashOf(id));
     await h.feed([opened]);
     await h.gql(IMPORT, { ref: 'rv-1', rows: [row(id)] }, admin());
-    const [o] = await outcomesOf(opened.event.data.accountNo);
+    const [o] = await outcomesOf(h, opened.event.data.accountNo);
     const REVOKE = `mutation($id: ID!, $r: String!) { revokeOutcome(id: $id, reason: $r) { status statusReason } }`;
     expect((await h.gql(REVOKE, { id: o!.id, r: 'x' }, tokens.centerAdmin('44'))).errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
     expect((await h.gql(REVOKE, { id: o!.id, r: '' }, admin())).errors?.[0]?.extensions).toMatchObject({
@@ -286,11 +270,11 @@ describe('recognition across credit standard versions', () => {
     const opened = accountOpened(h.hashOf(id));
     await h.feed([opened]);
     await h.gql(IMPORT, { ref: 'v-1', rows: [row(id)] }, admin());
-    const [first] = await outcomesOf(opened.event.data.accountNo);
+    const [first] = await outcomesOf(h, opened.event.data.accountNo);
     expect(first).toMatchObject({ status: 'RECOGNIZED', recognizedCredits: 6, creditStandardVersion: 1, points: 600 });
     await h.feed([standard(2)]); // level 2 now earns 12 credits
     await h.gql(IMPORT, { ref: 'v-2', rows: [row(id, { achievedAt: '2026-09-01' })] }, admin());
-    const all = await outcomesOf(opened.event.data.accountNo);
+    const all = await outcomesOf(h, opened.event.data.accountNo);
     expect(all.find((o) => o.id === first!.id)).toMatchObject({ recognizedCredits: 6, creditStandardVersion: 1 });
     expect(all.find((o) => o.id !== first!.id)).toMatchObject({ recognizedCredits: 12, creditStandardVersion: 2 });
   });

@@ -1,4 +1,4 @@
-import { isDuplicateKeyError, isTransientDatabaseError } from './mongo';
+import { createHeartbeatWatch, isDuplicateKeyError, isTransientDatabaseError } from './mongo';
 
 describe('isDuplicateKeyError', () => {
   it('recognises MongoDB and FerretDB unique-index violations', () => {
@@ -44,5 +44,20 @@ describe('isTransientDatabaseError', () => {
     const duplicate = { message: 'E11000', code: 11000, writeErrors: [] };
     expect(isTransientDatabaseError({ name: 'MongoBulkWriteError', code: 11000, errorResponse: duplicate })).toBe(false);
     expect(isTransientDatabaseError({ name: 'NonErrorThrown', thrownValue: { code: 'EPIPE' } })).toBe(true);
+  });
+});
+
+describe('createHeartbeatWatch', () => {
+  it('reports a check that has run for the stall time, and forgets a finished one', () => {
+    const w = createHeartbeatWatch(20_000);
+    expect(w.stalled(0)).toBe(false);
+    w.started(1_000);
+    w.started(6_000); // a second start while one is in progress keeps the first time
+    expect(w.stalled(20_999)).toBe(false);
+    expect(w.stalled(21_000)).toBe(true);
+    w.finished();
+    expect(w.stalled(60_000)).toBe(false);
+    w.started(60_000);
+    expect(w.stalled(70_000)).toBe(false);
   });
 });

@@ -48,16 +48,20 @@ describe('isTransientDatabaseError', () => {
 });
 
 describe('createHeartbeatWatch', () => {
-  it('reports a check that has run for the stall time, and forgets a finished one', () => {
+  it('reports a check that has run for the stall time, per server, and forgets finished ones', () => {
     const w = createHeartbeatWatch(20_000);
     expect(w.stalled(0)).toBe(false);
-    w.started(1_000);
-    w.started(6_000); // a second start while one is in progress keeps the first time
+    w.started('a:27017', 1_000);
+    w.started('a:27017', 6_000); // a second start while one is in progress keeps the first time
+    w.started('b:27017', 2_000);
+    w.finished('b:27017'); // another server's check ending does not hide a's
     expect(w.stalled(20_999)).toBe(false);
     expect(w.stalled(21_000)).toBe(true);
-    w.finished();
+    w.finished('a:27017');
     expect(w.stalled(60_000)).toBe(false);
-    w.started(60_000);
+    w.started('a:27017', 60_000);
     expect(w.stalled(70_000)).toBe(false);
+    w.finished();
+    expect(w.stalled(90_000)).toBe(false);
   });
 });

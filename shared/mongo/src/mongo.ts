@@ -31,19 +31,22 @@ const HEARTBEAT_FREQUENCY_MS = 5_000;
  * failure); one that never ends leaves the server `Unknown`, so every command fails server selection
  * for as long as the process lives. Seen with driver 6.20 when the local FerretDB was stopped under
  * load: one `serverHeartbeatStarted` and nothing after it, while other clients of the same database
- * recovered. `stalled(now)` is true once the check in progress has run for `stallMs`.
+ * recovered. `stalled(now)` is true once a check in progress (of any server) has run for `stallMs`.
  */
 export function createHeartbeatWatch(stallMs: number) {
-  let inProgressSince: number | null = null;
+  /** Per server (address), when the check in progress began. */
+  const inProgressSince = new Map<string, number>();
   return {
-    started(at: number) {
-      inProgressSince ??= at;
+    started(server: string, at: number) {
+      if (!inProgressSince.has(server)) inProgressSince.set(server, at);
     },
-    finished() {
-      inProgressSince = null;
+    finished(server?: string) {
+      if (server === undefined) inProgressSince.clear();
+      else inProgressSince.delete(server);
     },
     stalled(now: number): boolean {
-      return inProgressSince !== null && now - inProgressSince >= stallMs;
+      for (const since of inProgressSince.values()) if (now - since >= stallMs) return true;
+      return false;
     },
   };
 }
@@ -88,9 +91,9 @@ export function createMongo(options: MongoOptions): MongoComponent {
     });
     const client = connection.getClient();
     watch.finished();
-    client.on('serverHeartbeatStarted', () => watch.started(Date.now()));
-    client.on('serverHeartbeatSucceeded', () => watch.finished());
-    client.on('serverHeartbeatFailed', () => watch.finished());
+    client.on('serverHeartbeatStarted', (e: { connectionId: string }) => watch.started(e.connectionId, Date.now()));
+    client.on('serverHeartbeatSucceeded', (e: { connectionId: string }) => watch.finished(e.connectionId));
+    client.on('serverHeartbeatFailed', (e: { connectionId: string }) => watch.finished(e.connectionId));
     if (commands)
       client.on('commandStarted', (e: { commandName: string; command: Record<string, unknown> }) => {
         if (!READ_WRITE_COMMANDS.has(e.commandName)) return;

@@ -92,7 +92,8 @@ beforeAll(async () => {
   platform = await startPrivatePlatform(infra, ['account', 'standards', 'outcome'], {
     external: { conversion: `http://127.0.0.1:${conversionPort}/graphql` },
   });
-  conversionEnv = privateServiceEnv(infra, platform.ns, 'conversion');
+  // Warnings of the conversion process are summarised in afterAll (its output is not the test's).
+  conversionEnv = { ...privateServiceEnv(infra, platform.ns, 'conversion'), LOG_LEVEL: 'warn' };
   phase('conversion-spawn');
   conversion = await spawnService('conversion', conversionEnv, conversionPort);
   phase('standards-seed');
@@ -196,6 +197,13 @@ afterAll(async () => {
     `nothing-lost phases (s since start): ${phases.map(([n, ms]) => `${n} ${(ms / 1000).toFixed(1)}`).join(', ')}; ` +
       `${lastHistory.length} calls: ${[...codes].map(([k, n]) => `${k} ${n}`).join(', ')}`,
   );
+  // What the conversion process (the restarted one) warned about, by message: e.g. a stalled database monitor.
+  const warned = new Map<string, number>();
+  for (const line of (conversion?.output() ?? '').split('\n')) {
+    const m = /"level":"(warn|error|fatal)".*"msg":"([^"]{0,80})/.exec(line);
+    if (m) warned.set(`${m[1]}: ${m[2]}`, (warned.get(`${m[1]}: ${m[2]}`) ?? 0) + 1);
+  }
+  if (warned.size) console.log(`nothing-lost: the conversion process logged ${[...warned].map(([k, n]) => `${n}× ${k}`).join('; ')}`);
   await platform?.stop();
   await conversion?.kill('SIGKILL');
   await infra?.destroy();

@@ -31,7 +31,8 @@ const HEARTBEAT_FREQUENCY_MS = 5_000;
  * failure); one that never ends leaves the server `Unknown`, so every command fails server selection
  * for as long as the process lives. Seen with driver 6.20 when the local FerretDB was stopped under
  * load: one `serverHeartbeatStarted` and nothing after it, while other clients of the same database
- * recovered. `stalled(now)` is true once a check in progress (of any server) has run for `stallMs`.
+ * recovered. `stalled(now)` is true once a check in progress (of any server) has run for `stallMs`
+ * (15 s: connectTimeoutMS, which bounds a check's connect and its hello alike, and a margin).
  */
 export function createHeartbeatWatch(stallMs: number) {
   /** Per server (address), when the check in progress began. */
@@ -72,7 +73,7 @@ export function createMongo(options: MongoOptions): MongoComponent {
         registers: [options.registry],
       }))
     : null;
-  const watch = createHeartbeatWatch(CONNECT_TIMEOUT_MS + HEARTBEAT_FREQUENCY_MS + 5_000);
+  const watch = createHeartbeatWatch(CONNECT_TIMEOUT_MS + 5_000);
   let watchdog: NodeJS.Timeout | null = null;
   let replacing: Promise<void> | null = null;
 

@@ -196,12 +196,14 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const { hints, unhinted } = options.signal.drain();
     try {
       if (full || unhinted || Date.now() - lastFullScan >= Math.max(pollMs, 10 * lastFullScanMs)) {
-        lastFullScan = Date.now();
-        try {
-          return await passAll();
-        } finally {
-          lastFullScanMs = Date.now() - lastFullScan;
-        }
+        const started = Date.now();
+        lastFullScan = started;
+        const n = await passAll();
+        // Only a scan that worked measures its cost: one that failed after a 10 s server-selection
+        // wait (the database was down) would otherwise hold the next full scan back for 100 s, and a
+        // write whose acknowledgement was lost (no hint) would wait that long for its events.
+        lastFullScanMs = Date.now() - started;
+        return n;
       }
       return await passHinted(hints);
     } catch (error) {

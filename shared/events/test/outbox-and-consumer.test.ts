@@ -124,6 +124,41 @@ describe('outbox relay', () => {
     await tap.stop();
   });
 
+  it('a full scan that failed slowly (the database was down) does not hold the next one back', async () => {
+    const tap = await tapTopics([ns.topicPrefix + TOPICS.account]);
+    let down = false;
+    // The collection as the relay sees it: while "down", every read fails after 1.5 s (a server-selection wait).
+    const flaky = new Proxy(docs, {
+      get(target, prop, receiver) {
+        if (prop === 'find' && down)
+          return () => ({
+            toArray: async () => {
+              await new Promise((r) => setTimeout(r, 1_500));
+              throw Object.assign(new Error('Server selection timed out'), { name: 'MongoServerSelectionError' });
+            },
+          });
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const relay = createOutboxRelay({ collections: () => [flaky], publisher, signal: createOutboxSignal(), logger, pollMs: 100 });
+    await relay.start();
+    try {
+      down = true;
+      await expect(relay.flush()).rejects.toThrow(/Server selection/);
+      down = false;
+      // Written while the client saw an error (no hint): only a full scan finds it.
+      const lost = opened(62);
+      await docs.insertOne({ _id: 'lost-ack' as never, ...outboxOnInsert([lost]) });
+      // Before the fix the failed scan's 1.5 s counted as its cost: no full scan for 15 s.
+      await eventually(() => expect(tap.events().map((e) => e.id)).toContain(lost.event.id), { timeoutMs: 5_000 });
+    } finally {
+      down = false;
+      await relay.stop();
+      await tap.stop();
+    }
+  });
+
   it('publishes at start what a crashed process left pending', async () => {
     const tap = await tapTopics([ns.topicPrefix + TOPICS.account]);
     const left = opened(40);

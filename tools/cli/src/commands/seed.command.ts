@@ -91,6 +91,12 @@ export class SeedError extends Error {}
 
 /** Worth asking again: an unexpected failure, or a service that timed out or could not be reached. */
 const RETRYABLE_CODES = new Set(['INTERNAL_SERVER_ERROR', 'SERVICE_TIMEOUT', 'SERVICE_UNAVAILABLE']);
+/**
+ * Asked again up to this often (backoff 0.5 s doubling to 8 s, about 30 s of waiting in all, plus
+ * each answer's own wait): a first start on a busy machine (a CI run, beside the fault-injection
+ * tests) once had the intake-network subgraph answer SERVICE_TIMEOUT four times in a row.
+ */
+const MAX_RETRIES = 6;
 
 function client(url: string) {
   return async function gql<T>(query: string, variables: Json, token?: string): Promise<{ data?: T; errors?: GqlError[] }> {
@@ -106,11 +112,11 @@ function client(url: string) {
         // A busy platform (first start: every service is catching up on events) may time out; every
         // seeding step is idempotent, so it is safe to ask again.
         const first = body.errors?.[0];
-        if (first && RETRYABLE_CODES.has(first.extensions?.code ?? '') && attempt < 3) throw new Error(first.message);
+        if (first && RETRYABLE_CODES.has(first.extensions?.code ?? '') && attempt < MAX_RETRIES) throw new Error(first.message);
         return body;
       } catch (error) {
-        if (attempt >= 3) throw new SeedError(`cannot reach ${url}: ${(error as Error).message}`);
-        await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+        if (attempt >= MAX_RETRIES) throw new SeedError(`cannot reach ${url}: ${(error as Error).message}`);
+        await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 8_000)));
       }
     }
   };

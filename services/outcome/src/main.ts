@@ -28,7 +28,8 @@ import { createCertificateSigner } from './infrastructure/certificate-signer';
 import { renderCertificatePdf } from './infrastructure/certificate-pdf';
 import { accountEventHandlers } from './events/account-events.handler';
 import { standardsEventHandlers } from './events/standards-events.handler';
-import { recogniseAwaitingStandard, sweepContext } from './use-cases/recognise-awaiting.use-case';
+import { recogniseAwaitingStandard } from './use-cases/recognise-awaiting.use-case';
+import { systemContext } from './use-cases/access';
 import { normaliseVerificationCode } from './domain/certificate';
 
 export const typeDefs = loadSchemaFile(__dirname);
@@ -63,7 +64,7 @@ export async function main(source: Record<string, string | undefined> = process.
       const due = standardArrived.size ? [...standardArrived] : await projections.standardProvinces();
       standardArrived.clear();
       for (const province of due) {
-        const ctx = sweepContext(province, `awaiting-standard-${province}-${Date.now()}`);
+        const ctx = systemContext(province, `awaiting-standard-${province}-${Date.now()}`);
         const r = await recogniseAwaitingStandard({ outcomes, projections }, province, ctx);
         if (r.decided) kit.logger.info({ province, ...r }, 'outcomes waiting for the credit standard decided');
       }

@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import type { CreditComputation, OutcomeType } from '@creditbank/credit-rules';
 
 /** A learning outcome in a learner's lifelong archive (学习成果). Pure: no I/O. */
-/** What a pending outcome waits for before it can be recognised automatically. */
-export type Awaiting = 'CREDIT_STANDARD';
-
 export type OutcomeStatus = 'UNCLAIMED' | 'PENDING_REVIEW' | 'RECOGNIZED' | 'REJECTED' | 'REVOKED';
 export type OutcomeSource = 'INSTITUTION_IMPORT' | 'INTAKE_POINT' | 'SELF_DECLARED';
+/** What a pending outcome waits for before it can be recognised automatically. */
+export type Awaiting = 'CREDIT_STANDARD';
 
 export interface Recognition {
   credits: number;

@@ -13,13 +13,9 @@ import type { CommandContext } from '@creditbank/kernel';
 import type { OutcomeStore, ProjectionStore } from '../use-cases/ports';
 import { recordInstitution, recordLearner, recordLearnerStatus } from '../use-cases/projections.use-case';
 import { claimOutcomes } from '../use-cases/claim-outcomes.use-case';
+import { systemContext } from '../use-cases/access';
 
-const systemContext = (event: CloudEvent): CommandContext => ({
-  caller: { kind: 'user', sub: 'system', role: 'PLATFORM_ADMIN', province: event.province },
-  requestId: event.requestid ?? event.id,
-  ...(event.traceparent ? { traceparent: event.traceparent } : {}),
-  now: new Date(),
-});
+const eventContext = (event: CloudEvent): CommandContext => systemContext(event.province, event.requestid ?? event.id, event.traceparent);
 
 /** Learner accounts and institutions, from the account service. Claims outcomes when an account becomes active. */
 export function accountEventHandlers(deps: { outcomes: OutcomeStore; projections: ProjectionStore }) {
@@ -28,7 +24,7 @@ export function accountEventHandlers(deps: { outcomes: OutcomeStore; projections
       const d = e.data;
       const link = { idHash: d.idHash, accountNo: d.accountNo, province: d.province, status: d.status, nameMasked: d.nameMasked ?? null };
       await recordLearner(deps.projections, link, new Date(d.openedAt));
-      if (d.status === 'ACTIVE') await claimOutcomes(deps, link, systemContext(e));
+      if (d.status === 'ACTIVE') await claimOutcomes(deps, link, eventContext(e));
     }),
     on(LearnerIdentityVerified, async (e) => {
       const d = e.data;
@@ -41,7 +37,7 @@ export function accountEventHandlers(deps: { outcomes: OutcomeStore; projections
         nameMasked: existing?.nameMasked ?? null,
       };
       await recordLearner(deps.projections, link, new Date(d.verifiedAt));
-      await claimOutcomes(deps, link, systemContext(e));
+      await claimOutcomes(deps, link, eventContext(e));
     }),
     on(LearnerAccountFrozen, (e) => recordLearnerStatus(deps.projections, e.data.accountNo, 'FROZEN', new Date(e.data.at), false)),
     on(LearnerAccountUnfrozen, (e) => recordLearnerStatus(deps.projections, e.data.accountNo, 'ACTIVE', new Date(e.data.at), false)),

@@ -1,4 +1,4 @@
-import { canReadLearner, isValidAccountNo, provinceOfAccountNo, type Caller } from '@creditbank/kernel';
+import { canReadLearner, isValidAccountNo, provinceOfAccountNo, type Caller, type CommandContext } from '@creditbank/kernel';
 import type { LearningOutcome } from '../domain/outcome';
 import type { OutcomeAccess } from './ports';
 
@@ -50,4 +50,17 @@ export function learnerOutcomeAccess(caller: Caller, accountNo: string): Outcome
     : caller.role === 'LEARNER'
       ? { kind: 'learner', accountNo }
       : { kind: 'province', province: provinceOfAccountNo(accountNo) };
+}
+
+/**
+ * The context of work the service does on its own, with no caller: applying another service's event
+ * (its request id and trace carried on) or a background sweep in one province.
+ */
+export function systemContext(province: string, requestId: string, traceparent?: string): CommandContext {
+  return {
+    caller: { kind: 'user', sub: 'system', role: 'PLATFORM_ADMIN', province },
+    requestId,
+    ...(traceparent ? { traceparent } : {}),
+    now: new Date(),
+  };
 }

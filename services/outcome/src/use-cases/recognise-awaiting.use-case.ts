@@ -4,11 +4,6 @@ import { CreditTotals, awaitingOf, decide } from '../domain/recognition';
 import { recognizedEvent } from './outcome-events';
 import type { OutcomeStore, ProjectionStore } from './ports';
 
-/** The context of work the service does on its own (no caller): a sweep in one province. */
-export function sweepContext(province: string, requestId: string): CommandContext {
-  return { caller: { kind: 'user', sub: 'system', role: 'PLATFORM_ADMIN', province }, requestId, now: new Date() };
-}
-
 /**
  * Outcomes that wait only for their province's credit standard (PENDING_REVIEW, awaiting
  * `CREDIT_STANDARD`: deposited or claimed before one was in force) are decided again once one is:

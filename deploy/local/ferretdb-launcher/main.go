@@ -8,7 +8,8 @@
 // FerretDB v1 does not apply single-document updates atomically under concurrency (it reads,
 // changes and writes back in separate steps), which MongoDB guarantees and the platform relies on.
 // So FerretDB listens on a private Unix socket and the public TCP port is served by a small proxy
-// that serialises write commands (proxy.go).
+// that serialises write commands (proxy.go). SQLite's WAL checkpoints run on their own schedule
+// (checkpointer.go).
 //
 // It is built and started by deploy/local/infra.mjs; see deploy/local/README.md.
 package main
@@ -46,10 +47,16 @@ func main() {
 	_ = os.Remove(sock)
 
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{Unix: sock},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + *dir + "/", // a directory URI: one SQLite file per database
+		Listener: ferretdb.ListenerConfig{Unix: sock},
+		Logger:   logger,
+		Handler:  "sqlite",
+		// A directory URI: one SQLite file per database. The pragmas apply to every connection:
+		// - wal_autocheckpoint(0): checkpoints run from checkpointer.go instead of at the end of
+		//   commits (see there why);
+		// - synchronous(normal): in WAL mode a commit then does not wait for fsync. A crash of the
+		//   process loses nothing; only an operating-system crash or power cut can lose the last
+		//   commits. Right for local development and tests (production runs MongoDB).
+		SQLiteURL: "file:" + *dir + "/?_pragma=wal_autocheckpoint(0)&_pragma=synchronous(normal)",
 	})
 	if err != nil {
 		logger.Error("failed to initialize FerretDB", "error", err)
@@ -74,6 +81,8 @@ func main() {
 			logger.Error("proxy stopped", "error", err)
 		}
 	}()
+
+	go runCheckpointer(ctx, *dir, logger)
 
 	if err := f.Run(ctx); err != nil && ctx.Err() == nil {
 		logger.Error("FerretDB stopped unexpectedly", "error", err)

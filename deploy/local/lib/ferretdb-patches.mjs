@@ -18,6 +18,10 @@
 //    returned (`defer` inside the loop), and the SQLite pool holds 100 connections, so a bulk write of
 //    100+ update statements waited forever for a connection (measured: 50 statements 60 ms, 100 hung
 //    past 120 s). The cursor is now closed as soon as its statement is applied.
+// 5. An update statement that modifies many documents (`updateMany`) wrote each in its own SQLite
+//    transaction; it now writes them in transactions of up to 1,000 documents. (Together with the
+//    launcher's own checkpointing, checkpointer.go, a 5,000-document updateMany went from ~19 s to
+//    ~6 s; the remaining time is FerretDB decoding and re-encoding each document in Go.)
 
 export const FERRETDB_PATCHES = [
   {
@@ -127,5 +131,92 @@ func creditbankIDInList(d *types.Document) (string, bool) {
 	return string(b), true
 }
 `,
+  },
+  {
+    file: 'internal/handler/common/update.go',
+    from: `	result := new(UpdateResult)
+
+	isFindAndModify := (strings.ToLower(cmd) == "findandmodify")
+
+	for {
+		var upsert, modified bool
+
+		_, doc, err := iter.Next()
+		if err != nil {
+			if !errors.Is(err, iterator.ErrIteratorDone) {
+				return nil, lazyerrors.Error(err)
+			}
+`,
+    to: `	result := new(UpdateResult)
+
+	isFindAndModify := (strings.ToLower(cmd) == "findandmodify")
+
+	// creditbank: the documents one statement modifies are written in transactions of up to
+	// creditbankUpdateBatch documents instead of one transaction each.
+	var pending []*types.Document
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		_, err := c.UpdateAll(ctx, &backends.UpdateAllParams{Docs: pending})
+		pending = nil
+		return err
+	}
+
+	for {
+		var upsert, modified bool
+
+		_, doc, err := iter.Next()
+		if err != nil {
+			if !errors.Is(err, iterator.ErrIteratorDone) {
+				return nil, lazyerrors.Error(err)
+			}
+
+			if err = flush(); err != nil {
+				return nil, lazyerrors.Error(err)
+			}
+`,
+  },
+  {
+    file: 'internal/handler/common/update.go',
+    from: `		} else if modified {
+			_, err := c.UpdateAll(ctx, &backends.UpdateAllParams{Docs: []*types.Document{doc}})
+			if err != nil {
+				return nil, lazyerrors.Error(err)
+			}
+
+			result.Modified.Count++
+			if isFindAndModify {
+				result.Modified.Doc = doc
+			}
+		}`,
+    to: `		} else if modified {
+			if isFindAndModify {
+				_, err := c.UpdateAll(ctx, &backends.UpdateAllParams{Docs: []*types.Document{doc}})
+				if err != nil {
+					return nil, lazyerrors.Error(err)
+				}
+			} else {
+				pending = append(pending, doc)
+				if len(pending) >= creditbankUpdateBatch {
+					if err := flush(); err != nil {
+						return nil, lazyerrors.Error(err)
+					}
+				}
+			}
+
+			result.Modified.Count++
+			if isFindAndModify {
+				result.Modified.Doc = doc
+			}
+		}`,
+  },
+  {
+    file: 'internal/handler/common/update.go',
+    from: `// processFilterEqualityCondition copies`,
+    to: `// creditbankUpdateBatch bounds the documents one update transaction writes.
+const creditbankUpdateBatch = 1000
+
+// processFilterEqualityCondition copies`,
   },
 ];

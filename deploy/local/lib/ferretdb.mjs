@@ -19,7 +19,7 @@ import {
 
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
-const LAUNCHER_SOURCES = ['go.mod', 'go.sum', 'main.go', 'proxy.go'];
+const LAUNCHER_SOURCES = ['go.mod', 'go.sum', 'main.go', 'proxy.go', 'checkpointer.go'];
 const MIN_GO = [1, 24]; // FerretDB v1.24.2's go.mod says `go 1.24`
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 const FERRETDB_VERSION = 'v1.24.2';

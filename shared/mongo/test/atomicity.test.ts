@@ -1,4 +1,8 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
+import { LOCAL_MONGODB_URI } from '@creditbank/config';
 import { createTestNamespace, testInfra } from '@creditbank/testing';
 
 /**
@@ -49,3 +53,45 @@ it('applies a bulk write of 300 updates of existing documents', async () => {
   expect(result.modifiedCount).toBe(300);
   expect((await col.findOne({ _id: 'd299' }))?.v).toBe(300);
 }, 30_000);
+
+// The launcher writes the documents one updateMany changes in transactions of 1,000 (patched in
+// deploy/local): a statement crossing those boundaries, with a condition, changes exactly the
+// documents it matches.
+it('applies an updateMany of 2,500 matching documents among 3,000, across transaction boundaries', async () => {
+  const col = client.db(ns.dbName('atomicity')).collection<{ _id: string; g: number; v: number }>('many');
+  await col.insertMany(Array.from({ length: 3000 }, (_, i) => ({ _id: `m${String(i).padStart(4, '0')}`, g: i % 6 === 5 ? 1 : 0, v: 0 })));
+  const ids = Array.from({ length: 3000 }, (_, i) => `m${String(i).padStart(4, '0')}`);
+  const result = await col.updateMany({ _id: { $in: ids }, g: 0 }, { $inc: { v: 1 } });
+  expect(result.matchedCount).toBe(2500);
+  expect(result.modifiedCount).toBe(2500);
+  expect(await col.countDocuments({ v: 1 })).toBe(2500);
+  expect(await col.countDocuments({ g: 1, v: 0 })).toBe(500);
+}, 60_000);
+
+// The local FerretDB's SQLite databases do not checkpoint their write-ahead log at the end of
+// commits (a reader holding an old snapshot made every later commit retry it); the launcher
+// checkpoints them instead. Without it the log of a busy database would only grow.
+const localDataDir =
+  testInfra().mongodbUri === LOCAL_MONGODB_URI
+    ? join(process.env['CREDITBANK_LOCAL_DIR'] ?? join(__dirname, '..', '..', '..', '.local'), 'ferretdb', 'data')
+    : null;
+(localDataDir ? it : it.skip)(
+  'keeps the write-ahead log of a busy local database bounded (launcher checkpoints)',
+  async () => {
+    const dbName = ns.dbName('walcheck');
+    const col = client.db(dbName).collection<{ _id: string; pad: string }>('pad');
+    const wal = join(localDataDir!, `${dbName}.sqlite-wal`);
+    const pad = 'x'.repeat(8_000);
+    let largest = 0;
+    // Five rounds of ~6 MB, each followed by a pause longer than the checkpoint interval (0.5 s).
+    for (let round = 0; round < 5; round++) {
+      await col.insertMany(Array.from({ length: 750 }, (_, i) => ({ _id: `r${round}-${i}`, pad })));
+      largest = Math.max(largest, statSync(wal).size);
+      await sleep(1_500);
+    }
+    // Without checkpoints the log would hold all ~30 MB; with them it is reused from its start.
+    expect(largest).toBeLessThan(16 * 1024 * 1024);
+    expect(await col.countDocuments()).toBe(3750);
+  },
+  60_000,
+);

@@ -86,7 +86,7 @@ const PLATFORM_GROUPS: Record<string, readonly TopicName[]> = {
  */
 const VOLATILE: Record<string, string[]> = {
   // Pending events of the (disabled) relay: random event ids and write tokens.
-  '*': ['_outbox', '_outboxCount', '_outboxWrite'],
+  '*': ['_outbox', '_outboxCount', '_outboxWrite', '_bulkWrite'],
   // Processing time of the revocation (the domain stamps the moment it applied it).
   'conversion.credit_accounts': ['outcomes.*.revokedAt'],
   // Processing time of the entry.
@@ -94,8 +94,11 @@ const VOLATILE: Record<string, string[]> = {
   // When the outcome service recognised a claimed outcome (processing time).
   'outcome.outcomes': ['recognition.at'],
 };
-/** Collections left out: the inbox (per-delivery bookkeeping) and analytics freshness (wall-clock). */
-const SKIP = (name: string) => name === 'inbox' || name.endsWith('_freshness');
+/**
+ * Collections left out: the inbox (per-delivery bookkeeping), bulk outboxes (pending events of the
+ * disabled relay) and analytics freshness (wall-clock).
+ */
+const SKIP = (name: string) => name === 'inbox' || name.startsWith('outbox_bulk_') || name.endsWith('_freshness');
 
 interface Captured {
   topic: TopicName;

@@ -22,6 +22,10 @@
 //    transaction; it now writes them in transactions of up to 1,000 documents. (Together with the
 //    launcher's own checkpointing, checkpointer.go, a 5,000-document updateMany went from ~19 s to
 //    ~6 s; the remaining time is FerretDB decoding and re-encoding each document in Go.)
+// 6. `{ field: { $in: [many strings] } }` is checked against every document a query returns by
+//    comparing with each element: a 5,000-id `$in` (a DataLoader batch, an import's duplicate check)
+//    cost 25 million comparisons. A string field against a list of more than 16 strings is now looked
+//    up in a set built once per list (cached by the list, a few at a time).
 
 export const FERRETDB_PATCHES = [
   {
@@ -218,5 +222,108 @@ func creditbankIDInList(d *types.Document) (string, bool) {
 const creditbankUpdateBatch = 1000
 
 // processFilterEqualityCondition copies`,
+  },
+  {
+    file: 'internal/handler/common/filter.go',
+    from: `		case "$in":
+			// {field: {$in: [value1, value2, ...]}}
+			arr, ok := exprValue.(*types.Array)
+			if !ok {
+				return false, handlererrors.NewCommandErrorMsgWithArgument(
+					handlererrors.ErrBadValue,
+					"$in needs an array",
+					exprKey,
+				)
+			}
+
+			var found bool
+`,
+    to: `		case "$in":
+			// {field: {$in: [value1, value2, ...]}}
+			arr, ok := exprValue.(*types.Array)
+			if !ok {
+				return false, handlererrors.NewCommandErrorMsgWithArgument(
+					handlererrors.ErrBadValue,
+					"$in needs an array",
+					exprKey,
+				)
+			}
+
+			// creditbank: a string field against a long list of strings is looked up in a set
+			// built once per list, not compared with every element for every document.
+			if s, isString := fieldValue.(string); isString && arr.Len() > creditbankInSetMin {
+				if set, ok := creditbankStringSet(arr); ok {
+					if _, hit := set[s]; !hit {
+						return false, nil
+					}
+
+					break
+				}
+			}
+
+			var found bool
+`,
+  },
+  {
+    file: 'internal/handler/common/creditbank_in_set.go',
+    content: `package common
+
+import (
+	"sync"
+
+	"github.com/FerretDB/FerretDB/internal/types"
+	"github.com/FerretDB/FerretDB/internal/util/must"
+)
+
+// creditbankInSetMin: shorter $in lists are compared element by element, as FerretDB does.
+const creditbankInSetMin = 16
+
+// creditbankSets caches the string set of a few recent $in lists, keyed by the list itself (which
+// the entry keeps alive, so its address cannot be reused while cached). A filter is applied to
+// every document a query reads, with the same list each time.
+var creditbankSets = struct {
+	sync.Mutex
+	m map[*types.Array]creditbankSet
+}{m: map[*types.Array]creditbankSet{}}
+
+type creditbankSet struct {
+	set map[string]struct{}
+	ok  bool
+}
+
+// creditbankStringSet returns the list's values as a set, or ok=false if any is not a string
+// (numbers, documents and regular expressions keep FerretDB's own comparison).
+func creditbankStringSet(arr *types.Array) (map[string]struct{}, bool) {
+	creditbankSets.Lock()
+	defer creditbankSets.Unlock()
+
+	if e, found := creditbankSets.m[arr]; found {
+		return e.set, e.ok
+	}
+
+	set := make(map[string]struct{}, arr.Len())
+	ok := true
+
+	for i := 0; i < arr.Len(); i++ {
+		s, isString := must.NotFail(arr.Get(i)).(string)
+		if !isString {
+			ok = false
+			set = nil
+
+			break
+		}
+
+		set[s] = struct{}{}
+	}
+
+	if len(creditbankSets.m) >= 32 {
+		clear(creditbankSets.m)
+	}
+
+	creditbankSets.m[arr] = creditbankSet{set: set, ok: ok}
+
+	return set, ok
+}
+`,
   },
 ];

@@ -42,7 +42,7 @@ export async function main(source: Record<string, string | undefined> = process.
   const issuerNames = JSON.parse(env.CERT_ISSUER_NAMES) as Record<string, string>;
   const issuerName = (province: string) => issuerNames[province] ?? '终身学习学分银行';
 
-  const outcomes = createOutcomeRepository(kit.mongo.connection, kit.outboxSignal);
+  const outcomes = createOutcomeRepository(kit.mongo.connection, kit.outboxSignal, kit.bulkOutbox);
   const projections = createProjectionRepository(kit.mongo.connection);
   const batches = createImportBatchRepository(kit.mongo.connection, kit.outboxSignal);
   const certificates = createCertificateRepository(kit.mongo.connection, kit.outboxSignal);

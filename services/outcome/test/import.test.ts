@@ -2,7 +2,7 @@ import { ImportBatchCompleted, OutcomeDeposited, OutcomeRecognized } from '@cred
 import { makeResidentId } from '@creditbank/identity';
 import { eventually, tokens } from '@creditbank/testing';
 import { createConnection } from 'mongoose';
-import { createOutboxSignal } from '@creditbank/events';
+import { createBulkOutbox, createOutboxSignal } from '@creditbank/events';
 import { createImportBatchRepository } from '../src/persistence/batch-and-certificate.repository';
 import { createOutcomeRepository } from '../src/persistence/outcome.repository';
 import { createProjectionRepository } from '../src/persistence/projection.repository';
@@ -130,6 +130,53 @@ it('recognises rows of learners with an account, keeps the others unclaimed, and
   expect(unclaimed?.key).toMatch(/^[0-9a-f]{64}$/);
 });
 
+it('publishes a large import through the bulk outbox: every event once, the duplicates of a re-send none, nothing left behind', async () => {
+  const known = Array.from({ length: 40 }, () => person());
+  await h.feed(known.map((id) => accountOpened(h.hashOf(id))));
+  // 120 rows (the bulk outbox takes 50 or more): 40 of people with an account, 80 unclaimed.
+  const rows = Array.from({ length: 120 }, (_, i) => row({ idNumber: i < 40 ? known[i] : person() }));
+  const first = await importRows(rows);
+  expect(first.data!.importOutcomes).toMatchObject({ rows: 120, accepted: 120, duplicates: 0, rejected: 0 });
+  const batchId = first.data!.importOutcomes.id;
+  const ofBatch = (type: string, id: string) => h.tap.events(type).filter((e) => (e.data as { batchId?: string }).batchId === id);
+  await eventually(() => {
+    expect(ofBatch(OutcomeDeposited.type, batchId)).toHaveLength(120);
+    expect(h.tap.events(ImportBatchCompleted.type).filter((e) => (e.data as { batchId: string }).batchId === batchId)).toHaveLength(1);
+  });
+  expect(new Set(ofBatch(OutcomeDeposited.type, batchId).map((e) => e.id)).size).toBe(120);
+  const docs = await h.db.collection('outcomes').find({ batchId }).toArray();
+  expect(docs.filter((d) => d['status'] === 'RECOGNIZED')).toHaveLength(40);
+  expect(docs.every((d) => typeof d['_bulkWrite'] === 'string' && !d['_outboxCount'])).toBe(true);
+  await eventually(async () => {
+    expect(await h.db.collection('outbox_bulk_heads').countDocuments()).toBe(0);
+    expect(await h.db.collection('outbox_bulk_chunks').countDocuments()).toBe(0);
+  });
+  // Each recognised row's deposit comes before its recognition on the learner's key.
+  const recognised = h.tap.messages.filter(
+    (m) =>
+      m.event?.type === OutcomeRecognized.type && docs.some((d) => String(d['_id']) === (m.event!.data as { outcomeId: string }).outcomeId),
+  );
+  expect(recognised).toHaveLength(40);
+  for (const m of recognised) {
+    const id = (m.event!.data as { outcomeId: string }).outcomeId;
+    const deposited = h.tap.messages.findIndex(
+      (d) => d.event?.type === OutcomeDeposited.type && (d.event.data as { outcomeId: string }).outcomeId === id,
+    );
+    expect(deposited).toBeGreaterThanOrEqual(0);
+    expect(deposited).toBeLessThan(h.tap.messages.indexOf(m));
+  }
+  // The same file again: all duplicates, and no outcome event a second time.
+  const again = await importRows(rows);
+  expect(again.data!.importOutcomes).toMatchObject({ rows: 120, accepted: 0, duplicates: 120, rejected: 0 });
+  await eventually(() =>
+    expect(
+      h.tap.events(ImportBatchCompleted.type).filter((e) => (e.data as { batchId: string }).batchId === again.data!.importOutcomes.id),
+    ).toHaveLength(1),
+  );
+  expect(ofBatch(OutcomeDeposited.type, again.data!.importOutcomes.id)).toHaveLength(0);
+  expect(ofBatch(OutcomeDeposited.type, batchId)).toHaveLength(120);
+});
+
 it('reports every bad row with row number, field and code, and accepts the good ones', async () => {
   const valid = person();
   const wrongCheckDigit = valid.slice(0, 17) + (valid[17] === '1' ? '2' : '1');
@@ -240,7 +287,11 @@ it('claims rows of a person whose account was opened while the import ran (the i
     const projections = createProjectionRepository(connection);
     let lookups = 0;
     const deps = {
-      outcomes: createOutcomeRepository(connection, signal),
+      outcomes: createOutcomeRepository(
+        connection,
+        signal,
+        createBulkOutbox({ collection: (name) => connection.collection(name) as never, signal }),
+      ),
       batches: createImportBatchRepository(connection, signal),
       idHashKey: h.env['ID_HASH_KEY']!,
       projections: {

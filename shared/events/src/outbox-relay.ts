@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Collection, Document } from 'mongodb';
 import type { Component } from '@creditbank/kernel';
 import type { Logger } from '@creditbank/logging';
-import { OUTBOX_COUNT_FIELD, OUTBOX_FIELD, OUTBOX_WRITE_FIELD, kafkaHeadersOf, type OutboxEntry } from './outbox';
+import { BULK_WRITE_FIELD, OUTBOX_COUNT_FIELD, OUTBOX_FIELD, OUTBOX_WRITE_FIELD, kafkaHeadersOf, type OutboxEntry } from './outbox';
+import { BULK_OUTBOX_HEADS, pendingBulkWrites, relayBulkHeads, type BulkRelaySource } from './bulk-outbox';
 import type { KafkaPublisher } from './publisher';
 import type { EventMetrics } from './metrics';
 
@@ -76,6 +77,8 @@ export interface OutboxRelayOptions {
    */
   pollMs?: number;
   batchSize?: number;
+  /** Bulk inserts' outboxes (`bulk-outbox.ts`): published before the per-document outboxes of a pass. */
+  bulk?: BulkRelaySource;
 }
 
 export interface OutboxRelay extends Component {
@@ -86,7 +89,15 @@ export interface OutboxRelay extends Component {
 /** Write groups at least this large are cleared with one updateMany. */
 const BULK_CLEAR_THRESHOLD = 50;
 
-type OutboxDoc = { _id: unknown; [OUTBOX_FIELD]?: Record<string, OutboxEntry>; [OUTBOX_WRITE_FIELD]?: string | null };
+type OutboxDoc = {
+  _id: unknown;
+  [OUTBOX_FIELD]?: Record<string, OutboxEntry>;
+  [OUTBOX_WRITE_FIELD]?: string | null;
+  [BULK_WRITE_FIELD]?: string | null;
+};
+
+/** Bulk heads read per pass. */
+const BULK_HEADS_PER_PASS = 100;
 
 /**
  * Publishes pending outbox entries to Kafka, then clears them. At-least-once: a crash after the send
@@ -101,9 +112,56 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let loop: Promise<void> | null = null;
   let lastError: unknown = null;
   let inFlight: Promise<void> | null = null;
+  /** Documents held back until their bulk write's first events are out: write → collection → ids. */
+  const heldBack = new Map<string, Map<string, unknown[]>>();
 
-  /** Publish and clear the pending events of these documents (read with their outbox). */
-  async function relayDocs(collection: Collection<Document>, docs: OutboxDoc[]): Promise<number> {
+  async function publishEntries(entries: readonly OutboxEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await options.publisher.send(
+      entries.map((entry) => ({ topic: entry.topic, key: entry.key, value: entry.value, headers: kafkaHeadersOf(entry) })),
+    );
+    for (const entry of entries) options.metrics?.published.inc({ topic: entry.topic });
+  }
+
+  /** Publish the bulk heads that are ready; then let the documents held back for them go. */
+  async function relayBulk(ids?: readonly string[]): Promise<number> {
+    if (!options.bulk || (ids && ids.length === 0)) return 0;
+    const { published, finished } = await relayBulkHeads(options.bulk, publishEntries, {
+      ...(ids ? { ids } : {}),
+      limit: BULK_HEADS_PER_PASS,
+    });
+    for (const write of finished) {
+      const held = heldBack.get(write);
+      heldBack.delete(write);
+      for (const [collection, docIds] of held ?? []) options.signal.notify({ collection, ids: docIds });
+    }
+    return published;
+  }
+
+  /**
+   * Publish and clear the pending events of these documents (read with their outbox). Documents of a
+   * bulk insert whose bulk events are not out yet are held back (`deferred`).
+   */
+  async function relayDocs(collection: Collection<Document>, all: OutboxDoc[]): Promise<{ published: number; deferred: number }> {
+    let docs = all;
+    if (options.bulk) {
+      const writes = [...new Set(all.map((d) => d[BULK_WRITE_FIELD]).filter((w): w is string => typeof w === 'string'))];
+      const waiting = await pendingBulkWrites(options.bulk, writes);
+      if (waiting.size) {
+        docs = [];
+        for (const d of all) {
+          const write = d[BULK_WRITE_FIELD];
+          if (typeof write === 'string' && waiting.has(write)) {
+            const byCollection = heldBack.get(write) ?? new Map<string, unknown[]>();
+            heldBack.set(write, byCollection);
+            const ids = byCollection.get(collection.collectionName) ?? [];
+            byCollection.set(collection.collectionName, ids);
+            ids.push(d._id);
+          } else docs.push(d);
+        }
+      }
+    }
+    const deferred = all.length - docs.length;
     const pending: OutboxEntry[] = [];
     const byWrite = new Map<string | null, OutboxDoc[]>();
     for (const doc of docs) {
@@ -114,12 +172,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       else byWrite.set(write, [doc]);
     }
     pending.sort((a, b) => a.seq - b.seq);
-    if (pending.length > 0) {
-      await options.publisher.send(
-        pending.map((entry) => ({ topic: entry.topic, key: entry.key, value: entry.value, headers: kafkaHeadersOf(entry) })),
-      );
-      for (const entry of pending) options.metrics?.published.inc({ topic: entry.topic });
-    }
+    await publishEntries(pending);
     // Clearing. A bulk write (many documents, one write token) is cleared with one statement;
     // a document changed since it was read carries a newer token, stays pending and is sent
     // again. Small writes are cleared entry by entry, so a busy document that keeps changing
@@ -148,22 +201,24 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const empty = docs.filter((d) => Object.keys(d[OUTBOX_FIELD] ?? {}).length === 0).map((d) => d._id);
     if (empty.length)
       await collection.updateMany({ _id: { $in: empty }, [OUTBOX_FIELD]: {} } as Document, { $set: { [OUTBOX_COUNT_FIELD]: 0 } });
-    return pending.length;
+    return { published: pending.length, deferred };
   }
 
-  const PROJECTION = { projection: { [OUTBOX_FIELD]: 1, [OUTBOX_WRITE_FIELD]: 1 } };
+  const PROJECTION = { projection: { [OUTBOX_FIELD]: 1, [OUTBOX_WRITE_FIELD]: 1, [BULK_WRITE_FIELD]: 1 } };
 
   /** Full scan of every outbox collection. */
   async function passAll(): Promise<number> {
-    let total = 0;
+    let total = await relayBulk();
     for (const collection of options.collections()) {
       for (;;) {
         const docs = (await collection
           .find({ [OUTBOX_COUNT_FIELD]: { $gt: 0 } }, { ...PROJECTION, limit: batchSize })
           .toArray()) as OutboxDoc[];
         if (docs.length === 0) break;
-        total += await relayDocs(collection, docs);
-        if (docs.length < batchSize) break;
+        const { published, deferred } = await relayDocs(collection, docs);
+        total += published;
+        // A page of held-back documents would come back unchanged: the next pass takes them.
+        if (docs.length < batchSize || deferred > 0) break;
       }
     }
     return total;
@@ -171,14 +226,14 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   /** Just the documents local writes named, read by `_id`. */
   async function passHinted(hints: Map<string, unknown[]>): Promise<number> {
-    let total = 0;
+    let total = await relayBulk([...new Set((hints.get(BULK_OUTBOX_HEADS) ?? []).map(String))]);
     for (const collection of options.collections()) {
       const ids = [...new Set(hints.get(collection.collectionName) ?? [])];
       for (let i = 0; i < ids.length; i += batchSize) {
         const docs = (await collection
           .find({ _id: { $in: ids.slice(i, i + batchSize) }, [OUTBOX_COUNT_FIELD]: { $gt: 0 } } as Document, PROJECTION)
           .toArray()) as OutboxDoc[];
-        if (docs.length) total += await relayDocs(collection, docs);
+        if (docs.length) total += (await relayDocs(collection, docs)).published;
       }
     }
     return total;

@@ -13,6 +13,8 @@ import { STRUCTURED_CONTENT_TYPE, type OutgoingEvent } from '@creditbank/contrac
 export const OUTBOX_FIELD = '_outbox';
 export const OUTBOX_COUNT_FIELD = '_outboxCount';
 export const OUTBOX_WRITE_FIELD = '_outboxWrite';
+/** On every document of a bulk insert: the write whose bulk outbox holds its first events (`bulk-outbox.ts`). */
+export const BULK_WRITE_FIELD = '_bulkWrite';
 
 export interface OutboxEntry {
   /** Event id (also the key under `_outbox`). */
@@ -80,6 +82,7 @@ export const outboxSchemaFields = {
   [OUTBOX_FIELD]: { type: Object, default: () => ({}) },
   [OUTBOX_COUNT_FIELD]: { type: Number, default: 0, index: true },
   [OUTBOX_WRITE_FIELD]: { type: String, default: null },
+  [BULK_WRITE_FIELD]: { type: String },
 } as const;
 
 export function kafkaHeadersOf(entry: OutboxEntry): Record<string, string> {
@@ -90,4 +93,4 @@ export function kafkaHeadersOf(entry: OutboxEntry): Record<string, string> {
 }
 
 /** Leave the outbox out of reads: `find(filter, { ...OUTBOX_HIDDEN, … })`. */
-export const OUTBOX_HIDDEN = { [OUTBOX_FIELD]: 0, [OUTBOX_COUNT_FIELD]: 0, [OUTBOX_WRITE_FIELD]: 0 } as const;
+export const OUTBOX_HIDDEN = { [OUTBOX_FIELD]: 0, [OUTBOX_COUNT_FIELD]: 0, [OUTBOX_WRITE_FIELD]: 0, [BULK_WRITE_FIELD]: 0 } as const;

@@ -4,6 +4,10 @@ import { LearnerAccountOpened, TOPICS, createEvent, dlqTopic, type OutgoingEvent
 import { silentLogger } from '@creditbank/logging';
 import { createTestNamespace, eventually, publishRaw, tapTopics, testInfra } from '@creditbank/testing';
 import {
+  BULK_ABANDONED_MS,
+  BULK_OUTBOX_CHUNKS,
+  BULK_OUTBOX_HEADS,
+  createBulkOutbox,
   createEventConsumer,
   createEventMetrics,
   createKafkaClient,
@@ -13,9 +17,14 @@ import {
   ensureTopics,
   on,
   newOutboxWrite,
+  packBulkOutboxEntries,
+  relayBulkHeads,
+  toOutboxEntry,
   outboxOnInsert,
   withOutbox,
+  type BulkOutbox,
   type EventConsumer,
+  type OutboxSignal,
 } from '../src';
 
 const ns = createTestNamespace();
@@ -43,7 +52,7 @@ beforeAll(async () => {
   inbox = db.collection('inbox');
   effects = db.collection<{ _id: string; n: number; ids: string[] }>('effects');
   await docs.createIndex({ _outboxCount: 1 });
-  await ensureTopics(kafka, { topics: [TOPICS.account], prefix: ns.topicPrefix, partitions: 2 });
+  await ensureTopics(kafka, { topics: [TOPICS.account, TOPICS.outcome], prefix: ns.topicPrefix, partitions: 2 });
   await publisher.start();
 });
 
@@ -168,6 +177,129 @@ describe('outbox relay', () => {
     await eventually(() => expect(tap.events().map((e) => e.id)).toContain(left.event.id));
     await relay.stop();
     expect((await docs.findOne({ _id: 'b' as never }))?.['_outboxCount']).toBe(0);
+    await tap.stop();
+  });
+});
+
+describe('bulk outbox', () => {
+  const db = () => mongo.db(ns.dbName('events'));
+  const collection = (name: string) => db().collection(name);
+  const ids = (events: readonly OutgoingEvent[]) => events.map((e) => e.event.id);
+  // On their own topic: the consumer tests below read the account topic from its beginning.
+  const event = (n: number): OutgoingEvent => ({ ...opened(n), topic: TOPICS.outcome });
+  const tapBulk = () => tapTopics([ns.topicPrefix + TOPICS.outcome]);
+  /** A started relay over `target` with the bulk outbox; with a long poll, its start-up scan already done. */
+  async function bulkRelay(target: Collection<Document>, signal: OutboxSignal, bulk: BulkOutbox, pollMs = 60_000) {
+    const relay = createOutboxRelay({ collections: () => [target], publisher, signal, logger, pollMs, bulk: { outbox: bulk, collection } });
+    await relay.start();
+    if (pollMs >= 60_000) await relay.flush(); // the next full scan is a minute away
+    return relay;
+  }
+
+  it('publishes a bulk insert once, in order, without the duplicates, and leaves nothing behind', async () => {
+    const target = db().collection('bulk_docs');
+    await target.insertOne({ _id: 'dup-1' as never, n: -1 });
+    const tap = await tapBulk();
+    const signal = createOutboxSignal();
+    const bulk = createBulkOutbox({ collection, signal });
+    const relay = await bulkRelay(target, signal, bulk);
+    const rows = Array.from({ length: 600 }, (_, i) => ({ _id: i === 7 ? 'dup-1' : `row-${i}`, n: i }));
+    const eventsOf = new Map(rows.map((r) => [r._id, [event(r.n % 50), event((r.n + 1) % 50)]]));
+    const { duplicates } = await bulk.insertMany(target, rows, (r) => eventsOf.get(r._id)!);
+    expect(duplicates.map((d) => d._id)).toEqual(['dup-1']);
+    const expected = rows.filter((r) => r._id !== 'dup-1').flatMap((r) => ids(eventsOf.get(r._id)!));
+    // Published at once on the hint (the next full scan is a minute away), in write order.
+    await eventually(() => expect(expected.filter((id) => !tap.events().some((e) => e.id === id))).toEqual([]), { timeoutMs: 20_000 });
+    const seen = tap.events().map((e) => e.id);
+    expect(seen.filter((id) => expected.includes(id))).toEqual(expected);
+    expect(seen).not.toEqual(expect.arrayContaining(ids(eventsOf.get('dup-1')!)));
+    expect(await target.countDocuments({ _bulkWrite: { $exists: true } })).toBe(599);
+    await eventually(async () => expect(await collection(BULK_OUTBOX_HEADS).countDocuments()).toBe(0));
+    expect(await collection(BULK_OUTBOX_CHUNKS).countDocuments()).toBe(0);
+    await relay.stop();
+    await tap.stop();
+  });
+
+  it("holds a document's later events back until its bulk events are out", async () => {
+    const target = db().collection('bulk_order');
+    const tap = await tapBulk();
+    const signal = createOutboxSignal();
+    const bulk = createBulkOutbox({ collection, signal: createOutboxSignal() }); // the relay hears nothing of the head
+    const relay = await bulkRelay(target, signal, bulk);
+    const first = event(70);
+    await bulk.insertMany(target, [{ _id: 'o-1', n: 1 }], () => [first]);
+    const later = event(71);
+    await target.updateOne({ _id: 'o-1' as never }, withOutbox({ $set: { n: 2 } }, [later]));
+    signal.notify({ collection: target.collectionName, ids: ['o-1'] });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(tap.events().map((e) => e.id)).not.toContain(later.event.id); // held back: its head is still there
+    await relay.flush(); // the full scan publishes the head, then lets the document go
+    await eventually(() => expect(tap.events().map((e) => e.id)).toEqual(expect.arrayContaining([first.event.id, later.event.id])));
+    const seen = tap
+      .events()
+      .map((e) => e.id)
+      .filter((id) => id === first.event.id || id === later.event.id);
+    expect(seen).toEqual([first.event.id, later.event.id]);
+    await eventually(async () => expect((await target.findOne({ _id: 'o-1' as never }))?.['_outboxCount']).toBe(0));
+    await relay.stop();
+    await tap.stop();
+  });
+
+  it('recovers an abandoned head: publishes the events of exactly the documents that were stored', async () => {
+    const target = db().collection('bulk_crash');
+    const signal = createOutboxSignal();
+    const bulk = createBulkOutbox({ collection, signal });
+    // What a process that died after the chunks and half of the documents leaves behind.
+    const write = newOutboxWrite();
+    const events = Array.from({ length: 6 }, (_, i) => event(80 + i));
+    await collection(BULK_OUTBOX_HEADS).insertOne({
+      _id: write as never,
+      collection: 'bulk_crash',
+      chunks: 1,
+      owner: 'another-process',
+      sealed: false,
+      excluded: [],
+      at: new Date(),
+    });
+    await collection(BULK_OUTBOX_CHUNKS).insertOne({
+      _id: `${write}:0` as never,
+      entries: packBulkOutboxEntries(events.map((e, i) => ({ ...toOutboxEntry(e), doc: `c-${i}` }))),
+    });
+    await target.insertMany([0, 1, 2].map((i) => ({ _id: `c-${i}` as never, _bulkWrite: write })));
+    const published: string[] = [];
+    const source = { outbox: bulk, collection };
+    const publish = async (entries: Array<{ id: string }>) => void published.push(...entries.map((e) => e.id));
+    // Another process may still be working on it: nothing happens before it counts as abandoned.
+    expect(await relayBulkHeads(source, publish, { ids: [write], limit: 10 })).toEqual({ published: 0, finished: [] });
+    const later = Date.now() + BULK_ABANDONED_MS + 1_000;
+    expect(await relayBulkHeads(source, publish, { ids: [write], limit: 10, now: later })).toEqual({ published: 3, finished: [write] });
+    expect(published).toEqual(ids(events.slice(0, 3)));
+    expect(await collection(BULK_OUTBOX_HEADS).countDocuments({ _id: write as never })).toBe(0);
+    expect(await collection(BULK_OUTBOX_CHUNKS).countDocuments({ _id: `${write}:0` as never })).toBe(0);
+  });
+
+  it("recovers its own failed insert within seconds (the insert's outcome was in doubt)", async () => {
+    const target = db().collection('bulk_failed');
+    const tap = await tapBulk();
+    const signal = createOutboxSignal();
+    const bulk = createBulkOutbox({ collection, signal });
+    // The documents are written, then the insert fails (as a lost acknowledgement would): no seal.
+    const failing = new Proxy(target, {
+      get(t, prop, receiver) {
+        if (prop === 'insertMany')
+          return async (...args: Parameters<typeof t.insertMany>) => {
+            await t.insertMany(...args);
+            throw Object.assign(new Error('connection closed'), { name: 'MongoNetworkError' });
+          };
+        const value: unknown = Reflect.get(t, prop, receiver);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
+      },
+    });
+    const lost = event(90);
+    await expect(bulk.insertMany(failing, [{ _id: 'f-1', n: 1 }], () => [lost])).rejects.toThrow(/connection closed/);
+    const relay = await bulkRelay(target, signal, bulk, 500);
+    await eventually(() => expect(tap.events().map((e) => e.id)).toContain(lost.event.id), { timeoutMs: 15_000 });
+    await relay.stop();
     await tap.stop();
   });
 });

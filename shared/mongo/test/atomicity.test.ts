@@ -95,3 +95,23 @@ const localDataDir =
   },
   60_000,
 );
+
+// The launcher looks a string field up in a set for long `$in` lists of strings (patched in
+// deploy/local); other lists keep FerretDB's element-by-element comparison. Same answers either way.
+it('answers $in over long lists as MongoDB does: strings, mixed types, array fields, regular expressions', async () => {
+  const col = client.db(ns.dbName('atomicity')).collection<{ _id: string; code: unknown; tags?: string[] }>('in_lists');
+  await col.insertMany([
+    { _id: 'a', code: 'c-1', tags: ['t-1', 'x'] },
+    { _id: 'b', code: 'c-2', tags: ['y'] },
+    { _id: 'c', code: 7 },
+    { _id: 'd', code: 'other' },
+  ]);
+  const strings = Array.from({ length: 40 }, (_, i) => `c-${i}`);
+  const ids = async (filter: Record<string, unknown>) => (await col.find(filter).sort({ _id: 1 }).toArray()).map((d) => d._id);
+  expect(await ids({ code: { $in: strings } })).toEqual(['a', 'b']);
+  expect(await ids({ _id: { $in: [...strings, 'a', 'd'] } })).toEqual(['a', 'd']);
+  expect(await ids({ code: { $in: [...strings, 7] } })).toEqual(['a', 'b', 'c']);
+  expect(await ids({ tags: { $in: Array.from({ length: 30 }, (_, i) => `t-${i}`) } })).toEqual(['a']);
+  expect(await ids({ code: { $in: [...strings.slice(5), /^oth/] } })).toEqual(['d']);
+  expect(await ids({ code: { $nin: strings } })).toEqual(['c', 'd']);
+});

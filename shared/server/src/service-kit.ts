@@ -7,6 +7,7 @@ import type { Component } from '@creditbank/kernel';
 import { createLogger, type Logger } from '@creditbank/logging';
 import { createMongo, isTransientDatabaseError, type MongoComponent } from '@creditbank/mongo';
 import {
+  createBulkOutbox,
   createEventConsumer,
   createEventMetrics,
   createKafkaClient,
@@ -14,6 +15,7 @@ import {
   createOutboxRelay,
   createOutboxSignal,
   ensureTopics,
+  type BulkOutbox,
   type EventConsumer,
   type EventMetrics,
   type HandlerRegistration,
@@ -41,6 +43,8 @@ export interface ServiceKit {
   readonly topics: Component;
   readonly publisher: KafkaPublisher;
   readonly outboxSignal: OutboxSignal;
+  /** Bulk inserts with their events (`@creditbank/events` bulk-outbox), published by this kit's relay. */
+  readonly bulkOutbox: BulkOutbox;
   readonly production: boolean;
   /** The relay over the collections whose documents carry outboxes. */
   outboxRelay(collectionNames: readonly string[]): OutboxRelay;
@@ -97,6 +101,7 @@ export function createServiceKit(service: ServiceName, env: BaseServiceEnv): Ser
   const publisher = createKafkaPublisher(kafka, { topicPrefix: env.KAFKA_TOPIC_PREFIX });
   const outboxSignal = createOutboxSignal();
   const collection = (name: string) => mongo.connection.collection(name) as unknown as Collection<Document>;
+  const bulkOutbox = createBulkOutbox({ collection, signal: outboxSignal });
 
   const topics: Component = {
     name: 'kafka-topics',
@@ -122,6 +127,7 @@ export function createServiceKit(service: ServiceName, env: BaseServiceEnv): Ser
     topics,
     publisher,
     outboxSignal,
+    bulkOutbox,
     production: env.NODE_ENV === 'production',
     outboxRelay(collectionNames) {
       if (!env.OUTBOX_RELAY_ENABLED) return disabledRelay;
@@ -129,6 +135,7 @@ export function createServiceKit(service: ServiceName, env: BaseServiceEnv): Ser
         collections: () => collectionNames.map(collection),
         publisher,
         signal: outboxSignal,
+        bulk: { outbox: bulkOutbox, collection },
         logger,
         metrics: eventMetrics,
         pollMs: env.OUTBOX_POLL_MS,

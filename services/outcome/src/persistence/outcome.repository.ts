@@ -1,5 +1,13 @@
 import { Schema, isDuplicateKeyError, type Connection } from '@creditbank/mongo';
-import { OUTBOX_HIDDEN, newOutboxWrite, outboxOnInsert, outboxSchemaFields, withOutbox, type OutboxSignal } from '@creditbank/events';
+import {
+  OUTBOX_HIDDEN,
+  newOutboxWrite,
+  outboxOnInsert,
+  outboxSchemaFields,
+  withOutbox,
+  type BulkOutbox,
+  type OutboxSignal,
+} from '@creditbank/events';
 import { importedOutcomeId, type LearningOutcome, type Recognition } from '../domain/outcome';
 import type { CreditHistoryRow, NewOutcome, OutcomeAccess, OutcomeStore } from '../use-cases/ports';
 
@@ -69,6 +77,8 @@ outcomeSchema.index({ province: 1, status: 1, _id: 1 });
 outcomeSchema.index({ institutionCode: 1, _id: 1 });
 
 const READ = { ...OUTBOX_HIDDEN, importKey: 0, contentHash: 0 } as const;
+/** Inserts of at least this many outcomes (imports) write their events through the bulk outbox. */
+const BULK_OUTBOX_MIN_DOCS = 50;
 
 /**
  * Credit tallies: per learner, the recognised outcomes as the annual and per-item caps see them
@@ -144,7 +154,7 @@ function accessFilter(access: OutcomeAccess): Record<string, unknown> {
   }
 }
 
-export function createOutcomeRepository(connection: Connection, signal: OutboxSignal): OutcomeStore {
+export function createOutcomeRepository(connection: Connection, signal: OutboxSignal, bulk: BulkOutbox): OutcomeStore {
   const outcomes = connection.model<OutcomeDoc>('Outcome', outcomeSchema);
   const tallies = connection.model<TallyDoc>('CreditTally', tallySchema);
   const raw = () => outcomes.collection;
@@ -190,16 +200,23 @@ export function createOutcomeRepository(connection: Connection, signal: OutboxSi
 
   return {
     async insertMany(list, eventsOf) {
-      // One write token for the whole batch: the relay clears it with one statement.
+      await addTallies(list);
+      if (list.length >= BULK_OUTBOX_MIN_DOCS) {
+        // The events go to the bulk outbox beside the documents (written once, deleted after
+        // publishing) instead of into each document, which would cost a second write of every one.
+        const docs = list.map(({ id, ...rest }) => ({ _id: id, ...rest }));
+        const byId = new Map(list.map((o) => [o.id, o]));
+        const { duplicates } = await bulk.insertMany(raw() as never, docs, (d) => eventsOf(byId.get(d._id)!));
+        return { duplicateKeys: new Set(duplicates.map((d) => d.importKey)) };
+      }
+      // A few documents (a deposit, a small import): their events in the documents themselves.
       const write = newOutboxWrite();
       const docs = list.map(({ id, ...rest }) => ({ _id: id, ...rest, ...outboxOnInsert(eventsOf({ id, ...rest }), write) }));
       const duplicateKeys = new Set<string>();
-      await addTallies(list);
       try {
         await raw().insertMany(docs as never[], { ordered: false });
       } catch (error) {
-        const writeErrors = (error as { writeErrors?: Array<{ code?: number; err?: { op?: { importKey?: string } }; index?: number }> })
-          .writeErrors;
+        const writeErrors = (error as { writeErrors?: Array<{ code?: number; index?: number }> }).writeErrors;
         if (!writeErrors) throw error;
         for (const e of writeErrors) {
           if (e.code !== 11000) throw error;

@@ -71,20 +71,20 @@ export async function importOutcomes(
   const { valid, errors: schemaErrors } = validateOutcomeImportRows(rows, { now: ctx.now });
   for (const e of schemaErrors) errors.push({ row: e.index + 1, field: e.field, code: e.code, message: e.message });
 
-  // Existing rows of this institution (duplicates and conflicts), catalogue items, learners.
-  const existing = new Map(
-    (
-      await deps.outcomes.findImported(
-        caller.inst,
-        valid.map((v) => v.row.externalRef),
-      )
-    ).map((e) => [e.externalRef, e]),
-  );
-  const items = new Map(
-    (await deps.projections.currentItems([...new Set(valid.map((v) => v.row.catalogItemCode))])).map((i) => [i.code, i]),
-  );
+  // Existing rows of this institution (duplicates and conflicts), catalogue items, learners: three
+  // independent reads, side by side.
   const hashes = new Map(valid.map((v) => [v.index, idHash(v.row.idNumber, deps.idHashKey)]));
-  const links = new Map((await deps.projections.linksByIdHash([...new Set(hashes.values())])).map((l) => [l.idHash, l]));
+  const [imported, currentItems, knownLinks] = await Promise.all([
+    deps.outcomes.findImported(
+      caller.inst,
+      valid.map((v) => v.row.externalRef),
+    ),
+    deps.projections.currentItems([...new Set(valid.map((v) => v.row.catalogItemCode))]),
+    deps.projections.linksByIdHash([...new Set(hashes.values())]),
+  ]);
+  const existing = new Map(imported.map((e) => [e.externalRef, e]));
+  const items = new Map(currentItems.map((i) => [i.code, i]));
+  const links = new Map(knownLinks.map((l) => [l.idHash, l]));
 
   let duplicates = 0;
   const candidates: Array<{ index: number; row: OutcomeImportRow; hash: string; item: CatalogItemVersion; content: string }> = [];

@@ -98,6 +98,8 @@ type OutboxDoc = {
 
 /** Bulk heads read per pass. */
 const BULK_HEADS_PER_PASS = 100;
+/** Bulk writes whose held-back documents the relay remembers (to re-read them when the write is out). */
+const MAX_HELD_BACK_WRITES = 1_000;
 
 /**
  * Publishes pending outbox entries to Kafka, then clears them. At-least-once: a crash after the send
@@ -147,6 +149,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (options.bulk) {
       const writes = [...new Set(all.map((d) => d[BULK_WRITE_FIELD]).filter((w): w is string => typeof w === 'string'))];
       const waiting = await pendingBulkWrites(options.bulk, writes);
+      // A head another replica published: nothing to wait for here any more.
+      for (const write of writes) if (!waiting.has(write)) heldBack.delete(write);
+      // Held-back documents stay pending in the database (a full scan finds them), so the memory of
+      // them is only a shortcut: bounded, whatever other replicas do.
+      if (heldBack.size > MAX_HELD_BACK_WRITES) heldBack.clear();
       if (waiting.size) {
         docs = [];
         for (const d of all) {

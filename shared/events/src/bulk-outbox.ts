@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Collection, Document } from 'mongodb';
 import type { OutgoingEvent } from '@creditbank/contracts';
-import { BULK_WRITE_FIELD, newOutboxWrite, toOutboxEntry, type OutboxEntry } from './outbox';
+import { duplicateKeyIndexes } from '@creditbank/mongo';
+import { BULK_WRITE_FIELD, newOutboxWrite, outboxOnInsert, toOutboxEntry, type OutboxEntry } from './outbox';
 import type { OutboxSignal } from './outbox-relay';
 
 /**
@@ -30,11 +31,16 @@ import type { OutboxSignal } from './outbox-relay';
  * Order per document: a later change of a bulk-inserted document writes its events into the document
  * (`withOutbox`). The relay holds those back while the document's bulk head still exists, so a
  * document's first events always go out first.
+ *
+ * Fewer than `BULK_OUTBOX_MIN_DOCS` documents are not worth a head and chunks: their events go into
+ * the documents themselves (the per-document outbox, one write token for the call).
  */
 export const BULK_OUTBOX_HEADS = 'outbox_bulk_heads';
 export const BULK_OUTBOX_CHUNKS = 'outbox_bulk_chunks';
 
 const ENTRIES_PER_CHUNK = 500;
+/** Inserts of fewer documents use the per-document outbox. */
+export const BULK_OUTBOX_MIN_DOCS = 50;
 /** A failed bulk insert of this process is recovered this long after it started. */
 export const BULK_OWN_RECOVERY_MS = 5_000;
 /** An unsealed head of another process is taken as abandoned after this long. */
@@ -79,8 +85,8 @@ export interface BulkOutbox {
   readonly owner: string;
   /**
    * Insert new documents (unordered) with their events. Documents refused as duplicates are
-   * returned and their events are not published; any other failure throws (the head is then
-   * recovered by the relay).
+   * returned and their events are not published; any other failure throws (a bulk head is then
+   * recovered by the relay; per-document outboxes are found by its scans).
    */
   insertMany<T extends { _id: string }>(
     collection: Collection<Document>,
@@ -93,6 +99,19 @@ export interface BulkOutbox {
 
 const chunkIds = (write: string, n: number) => Array.from({ length: n }, (_, i) => `${write}:${i}`);
 
+/** Unordered insert; returns the ids of the documents refused as duplicates, throws on anything else. */
+async function insertUnordered(collection: Collection<Document>, docs: ReadonlyArray<{ _id: string }>): Promise<Set<string>> {
+  try {
+    // The driver's types assume ObjectId keys; these documents bring their own string ids.
+    await collection.insertMany(docs as unknown as Document[], { ordered: false });
+    return new Set();
+  } catch (error) {
+    const refused = duplicateKeyIndexes(error);
+    if (!refused) throw error;
+    return new Set(refused.map((i) => docs[i]?._id).filter((id): id is string => id !== undefined));
+  }
+}
+
 export function createBulkOutbox(deps: { collection: (name: string) => Collection<Document>; signal: OutboxSignal }): BulkOutbox {
   const owner = randomUUID();
   const running = new Set<string>();
@@ -100,7 +119,16 @@ export function createBulkOutbox(deps: { collection: (name: string) => Collectio
     owner,
     inFlight: (write) => running.has(write),
     async insertMany(collection, docs, eventsOf) {
+      if (docs.length === 0) return { duplicates: [] };
       const write = newOutboxWrite();
+      if (docs.length < BULK_OUTBOX_MIN_DOCS) {
+        const refused = await insertUnordered(
+          collection,
+          docs.map((d) => ({ ...d, ...outboxOnInsert(eventsOf(d), write) })),
+        );
+        deps.signal.notify({ collection: collection.collectionName, ids: docs.filter((d) => !refused.has(d._id)).map((d) => d._id) });
+        return { duplicates: docs.filter((d) => refused.has(d._id)) };
+      }
       const entries: BulkOutboxEntry[] = docs.flatMap((d) => eventsOf(d).map((e) => ({ ...toOutboxEntry(e), doc: d._id })));
       const heads = deps.collection(BULK_OUTBOX_HEADS);
       const chunks = deps.collection(BULK_OUTBOX_CHUNKS);
@@ -126,18 +154,11 @@ export function createBulkOutbox(deps: { collection: (name: string) => Collectio
             { ordered: true },
           );
         }
-        const duplicates: (typeof docs)[number][] = [];
-        try {
-          // The driver's types assume ObjectId keys; these documents bring their own string ids.
-          await collection.insertMany(docs.map((d) => ({ ...d, [BULK_WRITE_FIELD]: write })) as unknown as Document[], { ordered: false });
-        } catch (error) {
-          const writeErrors = (error as { writeErrors?: Array<{ code?: number; index?: number }> }).writeErrors;
-          if (!writeErrors || writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000)) throw error;
-          for (const e of writeErrors) {
-            const doc = docs[e.index ?? -1];
-            if (doc) duplicates.push(doc);
-          }
-        }
+        const refused = await insertUnordered(
+          collection,
+          docs.map((d) => ({ ...d, [BULK_WRITE_FIELD]: write })),
+        );
+        const duplicates = docs.filter((d) => refused.has(d._id));
         if (count > 0) {
           await heads.updateOne({ _id: write } as Document, { $set: { sealed: true, excluded: duplicates.map((d) => d._id) } });
           deps.signal.notify({ collection: BULK_OUTBOX_HEADS, ids: [write] });
@@ -170,9 +191,9 @@ export async function relayBulkHeads(
   const chunks = source.collection(BULK_OUTBOX_CHUNKS);
   const list = (await heads
     .find(options.ids ? ({ _id: { $in: [...options.ids] } } as Document) : {})
+    .sort({ at: 1 })
     .limit(options.limit)
     .toArray()) as unknown as BulkOutboxHead[];
-  list.sort((a, b) => a.at.getTime() - b.at.getTime());
   const now = options.now ?? Date.now();
   let published = 0;
   const finished: string[] = [];

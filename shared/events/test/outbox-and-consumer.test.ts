@@ -5,6 +5,7 @@ import { silentLogger } from '@creditbank/logging';
 import { createTestNamespace, eventually, publishRaw, tapTopics, testInfra } from '@creditbank/testing';
 import {
   BULK_ABANDONED_MS,
+  BULK_OUTBOX_MIN_DOCS,
   BULK_OUTBOX_CHUNKS,
   BULK_OUTBOX_HEADS,
   createBulkOutbox,
@@ -220,6 +221,31 @@ describe('bulk outbox', () => {
     await tap.stop();
   });
 
+  it('writes the events of a small insert into its documents (no head), duplicates refused', async () => {
+    const target = db().collection('bulk_small');
+    await target.insertOne({ _id: 's-dup' as never, n: -1 });
+    const tap = await tapBulk();
+    const signal = createOutboxSignal();
+    const bulk = createBulkOutbox({ collection, signal });
+    const rows = [
+      { _id: 's-1', n: 1 },
+      { _id: 's-dup', n: 2 },
+      { _id: 's-2', n: 3 },
+    ];
+    const events = new Map(rows.map((r) => [r._id, event(100 + r.n)]));
+    const { duplicates } = await bulk.insertMany(target, rows, (r) => [events.get(r._id)!]);
+    expect(duplicates.map((d) => d._id)).toEqual(['s-dup']);
+    expect(await collection(BULK_OUTBOX_HEADS).countDocuments()).toBe(0);
+    expect((await target.findOne({ _id: 's-1' as never }))?.['_outboxCount']).toBe(1);
+    const relay = await bulkRelay(target, signal, bulk);
+    await eventually(() =>
+      expect(tap.events().map((e) => e.id)).toEqual(expect.arrayContaining(ids([events.get('s-1')!, events.get('s-2')!]))),
+    );
+    expect(tap.events().map((e) => e.id)).not.toContain(events.get('s-dup')!.event.id);
+    await relay.stop();
+    await tap.stop();
+  });
+
   it("holds a document's later events back until its bulk events are out", async () => {
     const target = db().collection('bulk_order');
     const tap = await tapBulk();
@@ -227,7 +253,10 @@ describe('bulk outbox', () => {
     const bulk = createBulkOutbox({ collection, signal: createOutboxSignal() }); // the relay hears nothing of the head
     const relay = await bulkRelay(target, signal, bulk);
     const first = event(70);
-    await bulk.insertMany(target, [{ _id: 'o-1', n: 1 }], () => [first]);
+    // Enough documents for a head (smaller inserts use the per-document outbox); o-1 carries the event.
+    const docs = Array.from({ length: BULK_OUTBOX_MIN_DOCS }, (_, i) => ({ _id: `o-${i + 1}`, n: i + 1 }));
+    await bulk.insertMany(target, docs, (d) => (d._id === 'o-1' ? [first] : []));
+    expect(await collection(BULK_OUTBOX_HEADS).countDocuments()).toBe(1);
     const later = event(71);
     await target.updateOne({ _id: 'o-1' as never }, withOutbox({ $set: { n: 2 } }, [later]));
     signal.notify({ collection: target.collectionName, ids: ['o-1'] });
@@ -296,7 +325,9 @@ describe('bulk outbox', () => {
       },
     });
     const lost = event(90);
-    await expect(bulk.insertMany(failing, [{ _id: 'f-1', n: 1 }], () => [lost])).rejects.toThrow(/connection closed/);
+    const docs = Array.from({ length: BULK_OUTBOX_MIN_DOCS }, (_, i) => ({ _id: `f-${i + 1}`, n: i + 1 }));
+    await expect(bulk.insertMany(failing, docs, (d) => (d._id === 'f-1' ? [lost] : []))).rejects.toThrow(/connection closed/);
+    expect(await target.countDocuments({ _outboxCount: { $gt: 0 } })).toBe(0); // its event is in the unsealed head
     const relay = await bulkRelay(target, signal, bulk, 500);
     await eventually(() => expect(tap.events().map((e) => e.id)).toContain(lost.event.id), { timeoutMs: 15_000 });
     await relay.stop();

@@ -1,4 +1,4 @@
-import { createHeartbeatWatch, isDuplicateKeyError, isTransientDatabaseError } from './mongo';
+import { createHeartbeatWatch, duplicateKeyIndexes, isDuplicateKeyError, isTransientDatabaseError } from './mongo';
 
 describe('isDuplicateKeyError', () => {
   it('recognises MongoDB and FerretDB unique-index violations', () => {
@@ -11,6 +11,34 @@ describe('isDuplicateKeyError', () => {
     expect(isDuplicateKeyError(new Error('E11000'))).toBe(false);
     expect(isDuplicateKeyError(null)).toBe(false);
     expect(isDuplicateKeyError('E11000')).toBe(false);
+  });
+});
+
+describe('duplicateKeyIndexes', () => {
+  it('lists the refused documents when every refusal is a duplicate key (MongoDB or FerretDB)', () => {
+    const error = {
+      name: 'MongoBulkWriteError',
+      writeErrors: [
+        { index: 3, code: 11000, errmsg: 'E11000 duplicate key error' },
+        { index: 7, code: 1, errmsg: 'UNIQUE constraint failed: outcomes.importKey' },
+      ],
+    };
+    expect(duplicateKeyIndexes(error)).toEqual([3, 7]);
+    expect(duplicateKeyIndexes({ writeErrors: { index: 0, code: 11000 } })).toEqual([0]);
+  });
+
+  it('is null for any other failure', () => {
+    expect(
+      duplicateKeyIndexes({
+        writeErrors: [
+          { index: 0, code: 11000 },
+          { index: 1, code: 121, errmsg: 'validation' },
+        ],
+      }),
+    ).toBeNull();
+    expect(duplicateKeyIndexes({ name: 'MongoNetworkError' })).toBeNull();
+    expect(duplicateKeyIndexes({ writeErrors: [] })).toBeNull();
+    expect(duplicateKeyIndexes(null)).toBeNull();
   });
 });
 

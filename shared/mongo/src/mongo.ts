@@ -171,6 +171,19 @@ export function isDuplicateKeyError(error: unknown): boolean {
   return code === 11000 || (code === 1 && typeof message === 'string' && message.includes('UNIQUE constraint failed'));
 }
 
+/**
+ * The documents an unordered `insertMany` refused as duplicates, by their index in the call, when
+ * every refusal was a duplicate key (the rest went in); null when the error is anything else. The
+ * driver reports `writeErrors` as a list, or as one object when there is one.
+ */
+export function duplicateKeyIndexes(error: unknown): number[] | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const raw = (error as { writeErrors?: unknown }).writeErrors;
+  const list = (Array.isArray(raw) ? raw : raw ? [raw] : []) as Array<{ index?: number; code?: number; errmsg?: string }>;
+  if (list.length === 0 || !list.every((e) => isDuplicateKeyError({ code: e.code, message: e.errmsg ?? '' }))) return null;
+  return list.map((e) => e.index ?? -1).filter((i) => i >= 0);
+}
+
 const UNREACHABLE = new Set([
   'MongoNetworkError',
   'MongoServerSelectionError',

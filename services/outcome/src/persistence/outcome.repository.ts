@@ -1,13 +1,5 @@
 import { Schema, isDuplicateKeyError, type Connection } from '@creditbank/mongo';
-import {
-  OUTBOX_HIDDEN,
-  newOutboxWrite,
-  outboxOnInsert,
-  outboxSchemaFields,
-  withOutbox,
-  type BulkOutbox,
-  type OutboxSignal,
-} from '@creditbank/events';
+import { OUTBOX_HIDDEN, outboxSchemaFields, withOutbox, type BulkOutbox, type OutboxSignal } from '@creditbank/events';
 import { importedOutcomeId, type LearningOutcome, type Recognition } from '../domain/outcome';
 import type { CreditHistoryRow, NewOutcome, OutcomeAccess, OutcomeStore } from '../use-cases/ports';
 
@@ -77,8 +69,6 @@ outcomeSchema.index({ province: 1, status: 1, _id: 1 });
 outcomeSchema.index({ institutionCode: 1, _id: 1 });
 
 const READ = { ...OUTBOX_HIDDEN, importKey: 0, contentHash: 0 } as const;
-/** Inserts of at least this many outcomes (imports) write their events through the bulk outbox. */
-const BULK_OUTBOX_MIN_DOCS = 50;
 
 /**
  * Credit tallies: per learner, the recognised outcomes as the annual and per-item caps see them
@@ -201,31 +191,12 @@ export function createOutcomeRepository(connection: Connection, signal: OutboxSi
   return {
     async insertMany(list, eventsOf) {
       await addTallies(list);
-      if (list.length >= BULK_OUTBOX_MIN_DOCS) {
-        // The events go to the bulk outbox beside the documents (written once, deleted after
-        // publishing) instead of into each document, which would cost a second write of every one.
-        const docs = list.map(({ id, ...rest }) => ({ _id: id, ...rest }));
-        const byId = new Map(list.map((o) => [o.id, o]));
-        const { duplicates } = await bulk.insertMany(raw() as never, docs, (d) => eventsOf(byId.get(d._id)!));
-        return { duplicateKeys: new Set(duplicates.map((d) => d.importKey)) };
-      }
-      // A few documents (a deposit, a small import): their events in the documents themselves.
-      const write = newOutboxWrite();
-      const docs = list.map(({ id, ...rest }) => ({ _id: id, ...rest, ...outboxOnInsert(eventsOf({ id, ...rest }), write) }));
-      const duplicateKeys = new Set<string>();
-      try {
-        await raw().insertMany(docs as never[], { ordered: false });
-      } catch (error) {
-        const writeErrors = (error as { writeErrors?: Array<{ code?: number; index?: number }> }).writeErrors;
-        if (!writeErrors) throw error;
-        for (const e of writeErrors) {
-          if (e.code !== 11000) throw error;
-          const doc = docs[e.index ?? -1];
-          if (doc) duplicateKeys.add(doc.importKey);
-        }
-      }
-      hint(docs.map((d) => d._id));
-      return { duplicateKeys };
+      // An import's events go through the bulk outbox: written once beside the outcomes and deleted
+      // after publishing, not into every outcome and out again (a few rows: into the outcomes).
+      const docs = list.map(({ id, ...rest }) => ({ _id: id, ...rest }));
+      const byId = new Map(list.map((o) => [o.id, o]));
+      const { duplicates } = await bulk.insertMany(raw() as never, docs, (d) => eventsOf(byId.get(d._id)!));
+      return { duplicateKeys: new Set(duplicates.map((d) => d.importKey)) };
     },
 
     async findByIds(access, ids) {

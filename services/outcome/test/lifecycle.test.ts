@@ -233,6 +233,35 @@ describe('revocation', () => {
     expect(await credited()).toEqual([1, 2, 2, 2]);
   });
 
+  it('reads credit tallies written before their entries were packed', async () => {
+    const id = person();
+    const opened = accountOpened(h.hashOf(id));
+    const accountNo = opened.event.data.accountNo;
+    await h.feed([opened]);
+    const tea = (achievedAt: string) =>
+      row(id, { type: 'NON_ACADEMIC', catalogItemCode: 'CE-TEA-101', title: '茶艺', hours: 36, achievedAt });
+    await h.gql(IMPORT, { ref: 'packed-1', rows: [tea('2026-03-01'), tea('2026-03-02')] }, admin());
+    const tallies = h.db.collection<{ _id: string; entries: Record<string, unknown> }>('credit_tallies');
+    const stored = await tallies.findOne({ _id: accountNo });
+    expect(Object.values(stored?.entries ?? {})).toHaveLength(2);
+    expect(Object.values(stored!.entries).every((e) => typeof e === 'string')).toBe(true);
+    // The same two entries as sub-documents, the form written before.
+    const unpacked = Object.fromEntries(
+      Object.entries(stored!.entries).map(([key, value]) => {
+        const [y, n, c, k] = JSON.parse(value as string) as [number, number, string, string[]];
+        return [key, { y, k, c, n }];
+      }),
+    );
+    await tallies.replaceOne({ _id: accountNo }, { entries: unpacked });
+    // 4 of the year's 5 NON_ACADEMIC credits are counted from them: the next outcome gets 1.
+    await h.gql(IMPORT, { ref: 'packed-2', rows: [tea('2026-04-01')] }, admin());
+    const credited = (await outcomesOf(h, accountNo))
+      .filter((o) => o.status === 'RECOGNIZED')
+      .map((o) => o.recognizedCredits)
+      .sort();
+    expect(credited).toEqual([1, 2, 2]);
+  });
+
   it('revokes with a reason, publishes it, and stops counting the credits', async () => {
     const id = person();
     const opened = accountOpened(h.hashOf(id));

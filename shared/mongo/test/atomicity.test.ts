@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type AnyBulkWriteOperation } from 'mongodb';
 import { LOCAL_MONGODB_URI } from '@creditbank/config';
 import { createTestNamespace, testInfra } from '@creditbank/testing';
 
@@ -114,4 +114,114 @@ it('answers $in over long lists as MongoDB does: strings, mixed types, array fie
   expect(await ids({ tags: { $in: Array.from({ length: 30 }, (_, i) => `t-${i}`) } })).toEqual(['a']);
   expect(await ids({ code: { $in: [...strings.slice(5), /^oth/] } })).toEqual(['d']);
   expect(await ids({ code: { $nin: strings } })).toEqual(['c', 'd']);
+});
+
+// The launcher applies a bulk write of updates by distinct `_id`s (8 or more) with one read and a few
+// transactions instead of one of each per statement (patched in deploy/local). These check it keeps
+// MongoDB's semantics: conditions, operators, upserts, counts, and an ordered write's stop at an error.
+describe('bulk writes of per-key updates', () => {
+  type Doc = {
+    _id: string;
+    n?: number;
+    v?: number;
+    s?: string;
+    m?: Record<string, number>;
+    flag?: boolean;
+    created?: boolean;
+    tag?: string;
+    code?: string;
+  };
+  const seeded = async (name: string) => {
+    const col = client.db(ns.dbName('atomicity')).collection<Doc>(name);
+    await col.insertMany(Array.from({ length: 10 }, (_, i) => ({ _id: `k${i}`, n: 1, v: 1, s: 'text' })));
+    return col;
+  };
+  const byId = async (col: Awaited<ReturnType<typeof seeded>>) =>
+    Object.fromEntries((await col.find({}).sort({ _id: 1 }).toArray()).map(({ _id, ...rest }) => [_id, rest]));
+
+  it('applies conditions, operators and upserts statement by statement, with MongoDB’s counts', async () => {
+    const col = await seeded('per_key');
+    const result = await col.bulkWrite(
+      [
+        ...[0, 1, 2, 3, 4].map((i) => ({
+          updateOne: { filter: { _id: `k${i}` }, update: { $inc: { n: 1 }, $set: { [`m.a${i}`]: i } }, upsert: true },
+        })),
+        { updateOne: { filter: { _id: 'k5', v: 2 }, update: { $set: { flag: true } } } }, // condition fails: nothing
+        { updateOne: { filter: { _id: 'k6', v: 1 }, update: { $set: { flag: true } } } },
+        { updateOne: { filter: { _id: 'k7' }, update: { $set: { n: 1 } } } }, // matched, not modified
+        ...[0, 1, 2].map((i) => ({
+          updateOne: { filter: { _id: `new${i}` }, update: { $set: { n: 5 }, $setOnInsert: { created: true } }, upsert: true },
+        })),
+        { updateOne: { filter: { _id: 'new3', tag: 'x' }, update: { $inc: { n: 2 } }, upsert: true } },
+        { updateOne: { filter: { _id: 'absent' }, update: { $set: { n: 9 } } } }, // no upsert: nothing
+      ],
+      { ordered: false },
+    );
+    expect(result.matchedCount).toBe(7);
+    expect(result.modifiedCount).toBe(6);
+    expect(result.upsertedCount).toBe(4);
+    expect(Object.values(result.upsertedIds).sort()).toEqual(['new0', 'new1', 'new2', 'new3']);
+    const docs = await byId(col);
+    expect(docs['k0']).toEqual({ n: 2, v: 1, s: 'text', m: { a0: 0 } });
+    expect(docs['k4']).toEqual({ n: 2, v: 1, s: 'text', m: { a4: 4 } });
+    expect(docs['k5']).toEqual({ n: 1, v: 1, s: 'text' });
+    expect(docs['k6']).toEqual({ n: 1, v: 1, s: 'text', flag: true });
+    expect(docs['new0']).toEqual({ n: 5, created: true });
+    expect(docs['new3']).toEqual({ tag: 'x', n: 2 });
+    expect(docs['absent']).toBeUndefined();
+    expect(Object.keys(docs)).toHaveLength(14);
+  });
+
+  it('stops an ordered write at a failing statement: those before applied, it and those after not', async () => {
+    const col = await seeded('per_key_stop');
+    const ops = [
+      { updateOne: { filter: { _id: 'new0' }, update: { $set: { n: 7 } }, upsert: true } },
+      ...[0, 1, 2].map((i) => ({ updateOne: { filter: { _id: `k${i}` }, update: { $inc: { n: 1 } } } })),
+      // $inc of a string field: refused by the database (and by the driver's types, hence the cast).
+      { updateOne: { filter: { _id: 'k3' }, update: { $inc: { s: 1 } } } } as unknown as AnyBulkWriteOperation<Doc>,
+      ...[4, 5, 6, 7].map((i) => ({ updateOne: { filter: { _id: `k${i}` }, update: { $inc: { n: 1 } } } })),
+      { updateOne: { filter: { _id: 'new1' }, update: { $set: { n: 7 } }, upsert: true } },
+    ];
+    await expect(col.bulkWrite(ops, { ordered: true })).rejects.toThrow(/\$inc|non-numeric/i);
+    const docs = await byId(col);
+    expect(docs['new0']).toEqual({ n: 7 });
+    expect([0, 1, 2].map((i) => docs[`k${i}`]?.n)).toEqual([2, 2, 2]);
+    expect(docs['k3']).toEqual({ n: 1, v: 1, s: 'text' });
+    expect([4, 5, 6, 7].map((i) => docs[`k${i}`]?.n)).toEqual([1, 1, 1, 1]);
+    expect(docs['new1']).toBeUndefined();
+  });
+
+  it('refuses an upsert whose condition an existing document fails (duplicate _id), after the statements before it', async () => {
+    const col = await seeded('per_key_dup');
+    const ops = [
+      ...[0, 1, 2].map((i) => ({ updateOne: { filter: { _id: `new${i}` }, update: { $set: { n: 3 } }, upsert: true } })),
+      ...[0, 1, 2, 3].map((i) => ({ updateOne: { filter: { _id: `k${i}` }, update: { $set: { flag: true } } } })),
+      { updateOne: { filter: { _id: 'k8', v: 99 }, update: { $set: { n: 3 } }, upsert: true } },
+      ...[3, 4].map((i) => ({ updateOne: { filter: { _id: `new${i}` }, update: { $set: { n: 3 } }, upsert: true } })),
+    ];
+    await expect(col.bulkWrite(ops, { ordered: true })).rejects.toMatchObject({ code: 11000 });
+    const docs = await byId(col);
+    expect(['new0', 'new1', 'new2'].map((id) => docs[id]?.n)).toEqual([3, 3, 3]);
+    expect([0, 1, 2, 3].map((i) => docs[`k${i}`]?.flag)).toEqual([true, true, true, true]);
+    expect(docs['k8']).toEqual({ n: 1, v: 1, s: 'text' });
+    expect(docs['new3']).toBeUndefined();
+  });
+
+  it('refuses an upsert that breaks a unique index, after the statements before it', async () => {
+    const col = client.db(ns.dbName('atomicity')).collection<Doc>('per_key_unique');
+    await col.createIndex({ code: 1 }, { unique: true });
+    await col.insertOne({ _id: 'taken', code: 'c5' });
+    const ops = Array.from({ length: 10 }, (_, i) => ({
+      updateOne: { filter: { _id: `u${i}` }, update: { $set: { code: `c${i}` } }, upsert: true },
+    }));
+    await expect(col.bulkWrite(ops, { ordered: true })).rejects.toMatchObject({ code: 11000 });
+    expect(
+      (
+        await col
+          .find({ _id: { $ne: 'taken' } })
+          .sort({ _id: 1 })
+          .toArray()
+      ).map((d) => d._id),
+    ).toEqual(['u0', 'u1', 'u2', 'u3', 'u4']);
+  });
 });

@@ -169,6 +169,39 @@ describe('outbox relay', () => {
     }
   });
 
+  it('publishes a hinted write before a full scan that is due, however slow the scan', async () => {
+    const tap = await tapTopics([ns.topicPrefix + TOPICS.account]);
+    const signal = createOutboxSignal();
+    // The collection as a database without the index sees it: a full scan (a read not by _id) takes 3 s.
+    const slowScan = new Proxy(docs, {
+      get(target, prop, receiver) {
+        if (prop === 'find')
+          return (filter: Document, ...rest: unknown[]) => {
+            const cursor = target.find(filter, ...(rest as []));
+            if (filter['_id'] !== undefined) return cursor;
+            return { toArray: async () => (await new Promise((r) => setTimeout(r, 3_000)), cursor.toArray()) };
+          };
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const relay = createOutboxRelay({ collections: () => [slowScan], publisher, signal, logger, pollMs: 60_000 });
+    await relay.start();
+    try {
+      await relay.flush(); // the start-up scans are behind us
+      const local = opened(63);
+      await docs.insertOne({ _id: 'before-scan' as never, ...outboxOnInsert([local]) });
+      signal.notify(); // something without a hint: a full scan is due now
+      signal.notify({ collection: docs.collectionName, ids: ['before-scan'] });
+      const started = Date.now();
+      await eventually(() => expect(tap.events().map((e) => e.id)).toContain(local.event.id), { timeoutMs: 10_000, intervalMs: 50 });
+      expect(Date.now() - started).toBeLessThan(2_500);
+    } finally {
+      await relay.stop();
+      await tap.stop();
+    }
+  }, 30_000);
+
   it('publishes at start what a crashed process left pending', async () => {
     const tap = await tapTopics([ns.topicPrefix + TOPICS.account]);
     const left = opened(40);

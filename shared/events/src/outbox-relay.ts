@@ -96,6 +96,8 @@ type OutboxDoc = {
   [BULK_WRITE_FIELD]?: string | null;
 };
 
+/** A full scan finds at most this many pending documents of a collection at a time. */
+const MAX_DISCOVERED = 100_000;
 /** A full scan runs at most once in this many times its own duration (see passOnce). */
 const FULL_SCAN_SPACING = 50;
 /** However slow the last full scan was, the next one comes within this. */
@@ -217,22 +219,32 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   const PROJECTION = { projection: { [OUTBOX_FIELD]: 1, [OUTBOX_WRITE_FIELD]: 1, [BULK_WRITE_FIELD]: 1 } };
 
-  /** Full scan of every outbox collection. */
-  async function passAll(): Promise<number> {
-    let total = await relayBulk();
+  /**
+   * The documents of every outbox collection with pending events, by `_id`: a full scan (at most
+   * MAX_DISCOVERED a collection; a scan that reaches it makes the next one due at once).
+   */
+  let moreToDiscover = false;
+  async function discover(): Promise<Map<string, unknown[]>> {
+    const found = new Map<string, unknown[]>();
+    moreToDiscover = false;
     for (const collection of options.collections()) {
-      for (;;) {
-        const docs = (await collection
-          .find({ [OUTBOX_COUNT_FIELD]: { $gt: 0 } }, { ...PROJECTION, limit: batchSize })
-          .toArray()) as OutboxDoc[];
-        if (docs.length === 0) break;
-        const { published, deferred } = await relayDocs(collection, docs);
-        total += published;
-        // A page of held-back documents would come back unchanged: the next pass takes them.
-        if (docs.length < batchSize || deferred > 0) break;
-      }
+      const docs = await collection
+        .find({ [OUTBOX_COUNT_FIELD]: { $gt: 0 } } as Document, { projection: { _id: 1 }, limit: MAX_DISCOVERED })
+        .toArray();
+      if (docs.length)
+        found.set(
+          collection.collectionName,
+          docs.map((d) => d['_id'] as unknown),
+        );
+      if (docs.length >= MAX_DISCOVERED) moreToDiscover = true;
     }
-    return total;
+    return found;
+  }
+
+  /** Full scan of every outbox collection, then what it found published like hinted writes. */
+  async function passAll(): Promise<number> {
+    const found = await discover();
+    return (await relayBulk()) + (await passHinted(found));
   }
 
   /** Just the documents local writes named, read by `_id`. */
@@ -251,31 +263,57 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   /**
-   * Hinted documents first, then a full scan if one is due (an unhinted signal, or the poll interval
-   * passed). Full scans are for recovery (a crash, another replica's writes). Where they are slow (a
-   * collection scan on a database without the index: the local FerretDB decodes every document, 20 s
-   * for 100,000 outcomes) they run at most a fiftieth of the time, and at least every ten minutes; the
-   * events local writes just made never wait behind one that is due. Hints of a failed pass are kept
-   * for the next one.
+   * A pass publishes the hinted documents (what local writes just named). When a full scan is due (an
+   * unhinted signal, or the poll interval passed) it also publishes every bulk head, and starts the
+   * scan itself in the background: the scan only finds the pending documents' ids and hands them to
+   * the next passes as hints, so events never wait behind it. Full scans are for recovery (a crash,
+   * another replica's writes). Where they are slow (a collection scan on a database without the
+   * index: the local FerretDB decodes every document, 20 s for 100,000 outcomes) they run at most a
+   * fiftieth of the time, and at least every ten minutes. `full` (flush, shutdown) scans in the pass
+   * itself; `local` (shutdown) publishes only the hinted documents and the bulk heads. Hints of a
+   * failed pass are kept for the next one.
    */
   let lastFullScan = 0;
   let lastFullScanMs = 0;
-  async function passOnce(full: boolean): Promise<number> {
-    const { hints, unhinted } = options.signal.drain();
-    const spacing = Math.min(FULL_SCAN_SPACING * lastFullScanMs, MAX_FULL_SCAN_INTERVAL_MS);
-    const scan = full || unhinted || Date.now() - lastFullScan >= Math.max(pollMs, spacing);
-    try {
-      let n = hints.size ? await passHinted(hints) : 0;
-      hints.clear(); // published: not to be handed back if the scan fails
-      if (scan) {
-        const started = Date.now();
-        lastFullScan = started;
-        n += await passAll();
+  let scanning: Promise<void> | null = null;
+
+  function scanInBackground(): void {
+    if (scanning) return;
+    const started = Date.now();
+    lastFullScan = started;
+    scanning = discover()
+      .then((found) => {
         // Only a scan that worked measures its cost: one that failed after a 10 s server-selection
         // wait (the database was down) would otherwise hold the next full scan back for minutes, and
         // a write whose acknowledgement was lost (no hint) would wait that long for its events.
-        lastFullScanMs = Date.now() - started;
+        lastFullScanMs = moreToDiscover ? 0 : Date.now() - started;
+        if (moreToDiscover) lastFullScan = 0;
+        for (const [collection, ids] of found) options.signal.notify({ collection, ids });
+      })
+      .catch((error: unknown) => {
+        lastError = error;
+        log.warn({ err: error }, 'outbox relay scan failed; will retry');
+      })
+      .finally(() => {
+        scanning = null;
+      });
+  }
+
+  async function passOnce(mode: 'loop' | 'full' | 'local'): Promise<number> {
+    const { hints, unhinted } = options.signal.drain();
+    const spacing = Math.min(FULL_SCAN_SPACING * lastFullScanMs, MAX_FULL_SCAN_INTERVAL_MS);
+    const scanDue = unhinted || Date.now() - lastFullScan >= Math.max(pollMs, spacing);
+    try {
+      if (mode === 'full') {
+        const started = Date.now();
+        lastFullScan = started;
+        const n = (hints.size ? await passHinted(hints) : 0) + (await passAll());
+        lastFullScanMs = moreToDiscover ? 0 : Date.now() - started;
+        return n;
       }
+      let n = hints.size ? await passHinted(hints) : 0;
+      if (mode === 'local' || scanDue) n += await relayBulk();
+      if (mode === 'loop' && scanDue) scanInBackground();
       return n;
     } catch (error) {
       for (const [collection, ids] of hints) options.signal.notify({ collection, ids });
@@ -284,8 +322,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   /** Serialise passes: a flush during a running pass waits for it, then runs its own. */
-  function pass(full = false): Promise<number> {
-    const run = (inFlight ?? Promise.resolve()).then(() => passOnce(full));
+  function pass(mode: 'loop' | 'full' | 'local' = 'loop'): Promise<number> {
+    const run = (inFlight ?? Promise.resolve()).then(() => passOnce(mode));
     // The caller handles run's failure; the chain kept for the next pass never rejects (an
     // unhandled rejection would crash the process).
     const settled: Promise<void> = run.then(
@@ -328,8 +366,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       running = false;
       options.signal.notify();
       await loop;
+      await scanning;
       try {
-        const n = await pass(true);
+        // What this process wrote (hinted) and the bulk heads; a full scan here could take as long
+        // as one on a database without the index, and the next start runs one anyway.
+        const n = await pass('local');
         if (n > 0) log.info({ published: n }, 'outbox flushed at shutdown');
       } catch (error) {
         log.warn({ err: error }, 'outbox flush at shutdown failed; events stay pending and go out at next start');
@@ -338,6 +379,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     async ready() {
       return running && lastError === null;
     },
-    flush: () => pass(true),
+    flush: () => pass('full'),
   };
 }

@@ -61,9 +61,11 @@ export async function importOutcomes(
       max: MAX_IMPORT_ROWS,
     });
   }
-  const [institution] = await deps.projections.institutions([caller.inst]);
+  const [[institution], accreditation] = await Promise.all([
+    deps.projections.institutions([caller.inst]),
+    deps.projections.accreditation(caller.inst),
+  ]);
   if (!institution || institution.status !== 'ACTIVE') throw new ForbiddenError('Your institution is not registered or not active');
-  const accreditation = await deps.projections.accreditation(caller.inst);
   const allowed = bulkDepositAllowed(accreditation, ctx.now);
   if (!allowed.ok) throw new ForbiddenError(allowed.why);
 

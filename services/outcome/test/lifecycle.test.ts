@@ -205,21 +205,25 @@ describe('deposits at an intake point and by learners, and review', () => {
 });
 
 describe('revocation', () => {
-  it('counts the annual cap across batches and frees it when an outcome is revoked', async () => {
+  /** A learner with an account, and their community-education rows: 36 h → 2 credits each; at most 5 NON_ACADEMIC credits a year. */
+  async function teaLearner() {
     const id = person();
     const opened = accountOpened(h.hashOf(id));
-    const accountNo = opened.event.data.accountNo;
     await h.feed([opened]);
-    // Community education: 36 h → 2 credits each; at most 5 NON_ACADEMIC credits a year.
     const tea = (achievedAt: string) =>
       row(id, { type: 'NON_ACADEMIC', catalogItemCode: 'CE-TEA-101', title: '茶艺', hours: 36, achievedAt });
-    await h.gql(IMPORT, { ref: 'cap-1', rows: [tea('2026-03-01'), tea('2026-03-02')] }, admin());
-    await h.gql(IMPORT, { ref: 'cap-2', rows: [tea('2026-04-01')] }, admin());
     const credited = async () =>
-      (await outcomesOf(h, accountNo))
+      (await outcomesOf(h, opened.event.data.accountNo))
         .filter((o) => o.status === 'RECOGNIZED')
         .map((o) => o.recognizedCredits)
         .sort();
+    return { accountNo: opened.event.data.accountNo, tea, credited };
+  }
+
+  it('counts the annual cap across batches and frees it when an outcome is revoked', async () => {
+    const { accountNo, tea, credited } = await teaLearner();
+    await h.gql(IMPORT, { ref: 'cap-1', rows: [tea('2026-03-01'), tea('2026-03-02')] }, admin());
+    await h.gql(IMPORT, { ref: 'cap-2', rows: [tea('2026-04-01')] }, admin());
     expect(await credited()).toEqual([1, 2, 2]);
     const [first] = (await outcomesOf(h, accountNo)).filter((o) => o.recognizedCredits === 2);
     const REVOKE = `mutation($id: ID!, $r: String!) { revokeOutcome(id: $id, reason: $r) { status } }`;
@@ -234,12 +238,7 @@ describe('revocation', () => {
   });
 
   it('reads credit tallies written before their entries were packed', async () => {
-    const id = person();
-    const opened = accountOpened(h.hashOf(id));
-    const accountNo = opened.event.data.accountNo;
-    await h.feed([opened]);
-    const tea = (achievedAt: string) =>
-      row(id, { type: 'NON_ACADEMIC', catalogItemCode: 'CE-TEA-101', title: '茶艺', hours: 36, achievedAt });
+    const { accountNo, tea, credited } = await teaLearner();
     await h.gql(IMPORT, { ref: 'packed-1', rows: [tea('2026-03-01'), tea('2026-03-02')] }, admin());
     const tallies = h.db.collection<{ _id: string; entries: Record<string, unknown> }>('credit_tallies');
     const stored = await tallies.findOne({ _id: accountNo });
@@ -255,11 +254,7 @@ describe('revocation', () => {
     await tallies.replaceOne({ _id: accountNo }, { entries: unpacked });
     // 4 of the year's 5 NON_ACADEMIC credits are counted from them: the next outcome gets 1.
     await h.gql(IMPORT, { ref: 'packed-2', rows: [tea('2026-04-01')] }, admin());
-    const credited = (await outcomesOf(h, accountNo))
-      .filter((o) => o.status === 'RECOGNIZED')
-      .map((o) => o.recognizedCredits)
-      .sort();
-    expect(credited).toEqual([1, 2, 2]);
+    expect(await credited()).toEqual([1, 2, 2]);
   });
 
   it('revokes with a reason, publishes it, and stops counting the credits', async () => {

@@ -313,7 +313,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       }
       let n = hints.size ? await passHinted(hints) : 0;
       if (mode === 'local' || scanDue) n += await relayBulk();
-      if (mode === 'loop' && scanDue) scanInBackground();
+      // Not while stopping: stop() wakes the loop with an unhinted signal, which is not a reason to scan.
+      if (mode === 'loop' && scanDue && running) scanInBackground();
       return n;
     } catch (error) {
       for (const [collection, ids] of hints) options.signal.notify({ collection, ids });

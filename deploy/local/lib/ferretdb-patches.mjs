@@ -167,7 +167,7 @@ func creditbankIDInList(d *types.Document) (string, bool) {
 	isFindAndModify := (strings.ToLower(cmd) == "findandmodify")
 
 	// creditbank: the documents one statement modifies are written in transactions of up to
-	// creditbankUpdateBatch documents instead of one transaction each.
+	// CreditbankUpdateBatch documents instead of one transaction each.
 	var pending []*types.Document
 	flush := func() error {
 		if len(pending) == 0 {
@@ -213,7 +213,7 @@ func creditbankIDInList(d *types.Document) (string, bool) {
 				}
 			} else {
 				pending = append(pending, doc)
-				if len(pending) >= creditbankUpdateBatch {
+				if len(pending) >= CreditbankUpdateBatch {
 					if err := flush(); err != nil {
 						return nil, lazyerrors.Error(err)
 					}
@@ -229,8 +229,9 @@ func creditbankIDInList(d *types.Document) (string, bool) {
   {
     file: 'internal/handler/common/update.go',
     from: `// processFilterEqualityCondition copies`,
-    to: `// creditbankUpdateBatch bounds the documents one update transaction writes.
-const creditbankUpdateBatch = 1000
+    to: `// CreditbankUpdateBatch bounds the documents one update transaction writes (also the per-key
+// bulk updates of creditbank_update_by_id.go).
+const CreditbankUpdateBatch = 1000
 
 // processFilterEqualityCondition copies`,
   },
@@ -389,7 +390,7 @@ func creditbankStringSet(arr *types.Array) (map[string]struct{}, bool) {
 
 // creditbank: an \`update\` command whose statements each change at most one document, named by a
 // distinct \`_id\` (a string or an ObjectID), is applied with one query for all its documents and its
-// writes in transactions of up to creditbankByIDBatch documents, instead of one query and one
+// writes in transactions of up to common.CreditbankUpdateBatch documents, instead of one query and one
 // transaction per statement. This is the shape of a bulk write of per-key upserts (\`bulkWrite\` of
 // \`updateOne\` by \`_id\`, \`upsert: true\`).
 //
@@ -415,9 +416,6 @@ import (
 
 // creditbankByIDMin is the fewest statements worth the batched path.
 const creditbankByIDMin = 8
-
-// creditbankByIDBatch bounds the documents one transaction writes.
-const creditbankByIDBatch = 1000
 
 // creditbankDeferredWrites is a collection whose inserts and updates are collected, not written.
 type creditbankDeferredWrites struct {
@@ -584,17 +582,17 @@ func creditbankSameIDs(docs []*types.Document, id any) bool {
 }
 
 // creditbankFlush writes the collected updates, then the collected inserts, in transactions of up to
-// creditbankByIDBatch documents.
+// common.CreditbankUpdateBatch documents.
 func creditbankFlush(ctx context.Context, c backends.Collection, w *creditbankDeferredWrites) error {
-	for start := 0; start < len(w.updates); start += creditbankByIDBatch {
-		chunk := w.updates[start:min(start+creditbankByIDBatch, len(w.updates))]
+	for start := 0; start < len(w.updates); start += common.CreditbankUpdateBatch {
+		chunk := w.updates[start:min(start+common.CreditbankUpdateBatch, len(w.updates))]
 		if _, err := c.UpdateAll(ctx, &backends.UpdateAllParams{Docs: chunk}); err != nil {
 			return lazyerrors.Error(err)
 		}
 	}
 
-	for start := 0; start < len(w.inserts); start += creditbankByIDBatch {
-		chunk := w.inserts[start:min(start+creditbankByIDBatch, len(w.inserts))]
+	for start := 0; start < len(w.inserts); start += common.CreditbankUpdateBatch {
+		chunk := w.inserts[start:min(start+common.CreditbankUpdateBatch, len(w.inserts))]
 		if _, err := c.InsertAll(ctx, &backends.InsertAllParams{Docs: chunk}); err != nil {
 			return lazyerrors.Error(err)
 		}

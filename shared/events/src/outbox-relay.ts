@@ -148,9 +148,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   /**
    * Publish and clear the pending events of these documents (read with their outbox). Documents of a
-   * bulk insert whose bulk events are not out yet are held back (`deferred`).
+   * bulk insert whose bulk events are not out yet are held back. Returns the events published.
    */
-  async function relayDocs(collection: Collection<Document>, all: OutboxDoc[]): Promise<{ published: number; deferred: number }> {
+  async function relayDocs(collection: Collection<Document>, all: OutboxDoc[]): Promise<number> {
     let docs = all;
     if (options.bulk) {
       const writes = [...new Set(all.map((d) => d[BULK_WRITE_FIELD]).filter((w): w is string => typeof w === 'string'))];
@@ -174,7 +174,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         }
       }
     }
-    const deferred = all.length - docs.length;
     const pending: OutboxEntry[] = [];
     const byWrite = new Map<string | null, OutboxDoc[]>();
     for (const doc of docs) {
@@ -214,7 +213,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const empty = docs.filter((d) => Object.keys(d[OUTBOX_FIELD] ?? {}).length === 0).map((d) => d._id);
     if (empty.length)
       await collection.updateMany({ _id: { $in: empty }, [OUTBOX_FIELD]: {} } as Document, { $set: { [OUTBOX_COUNT_FIELD]: 0 } });
-    return { published: pending.length, deferred };
+    return pending.length;
   }
 
   const PROJECTION = { projection: { [OUTBOX_FIELD]: 1, [OUTBOX_WRITE_FIELD]: 1, [BULK_WRITE_FIELD]: 1 } };
@@ -256,7 +255,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         const docs = (await collection
           .find({ _id: { $in: ids.slice(i, i + batchSize) }, [OUTBOX_COUNT_FIELD]: { $gt: 0 } } as Document, PROJECTION)
           .toArray()) as OutboxDoc[];
-        if (docs.length) total += (await relayDocs(collection, docs)).published;
+        if (docs.length) total += await relayDocs(collection, docs);
       }
     }
     return total;

@@ -1,4 +1,4 @@
-import { MongoClient, type Collection, type Document } from 'mongodb';
+import { MongoClient, type Collection, type Document, type FindOptions } from 'mongodb';
 import { Registry } from 'prom-client';
 import { LearnerAccountOpened, TOPICS, createEvent, dlqTopic, type OutgoingEvent } from '@creditbank/contracts';
 import { silentLogger } from '@creditbank/logging';
@@ -44,6 +44,20 @@ function opened(n: number, overrides: Partial<Parameters<typeof createEvent<type
     { ...LearnerAccountOpened.example, accountNo, birthYear: 1950 + n, ...overrides },
     { province: '33', source: '/creditbank/test' },
   );
+}
+
+/** The collection with its `find` replaced (how the relay sees a failing or slow database). */
+function withFind(
+  collection: Collection<Document>,
+  find: (filter: Document, options?: FindOptions) => { toArray(): Promise<Document[]> },
+): Collection<Document> {
+  return new Proxy(collection, {
+    get(target, prop, receiver) {
+      if (prop === 'find') return find;
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 beforeAll(async () => {
@@ -138,19 +152,16 @@ describe('outbox relay', () => {
     const tap = await tapTopics([ns.topicPrefix + TOPICS.account]);
     let down = false;
     // The collection as the relay sees it: while "down", every read fails after 1.5 s (a server-selection wait).
-    const flaky = new Proxy(docs, {
-      get(target, prop, receiver) {
-        if (prop === 'find' && down)
-          return () => ({
+    const flaky = withFind(docs, (filter, options) =>
+      down
+        ? {
             toArray: async () => {
               await new Promise((r) => setTimeout(r, 1_500));
               throw Object.assign(new Error('Server selection timed out'), { name: 'MongoServerSelectionError' });
             },
-          });
-        const value: unknown = Reflect.get(target, prop, receiver);
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+          }
+        : docs.find(filter, options),
+    );
     const relay = createOutboxRelay({ collections: () => [flaky], publisher, signal: createOutboxSignal(), logger, pollMs: 100 });
     await relay.start();
     try {
@@ -173,17 +184,10 @@ describe('outbox relay', () => {
     const tap = await tapTopics([ns.topicPrefix + TOPICS.account]);
     const signal = createOutboxSignal();
     // The collection as a database without the index sees it: a full scan (a read not by _id) takes 3 s.
-    const slowScan = new Proxy(docs, {
-      get(target, prop, receiver) {
-        if (prop === 'find')
-          return (filter: Document, ...rest: unknown[]) => {
-            const cursor = target.find(filter, ...(rest as []));
-            if (filter['_id'] !== undefined) return cursor;
-            return { toArray: async () => (await new Promise((r) => setTimeout(r, 3_000)), cursor.toArray()) };
-          };
-        const value: unknown = Reflect.get(target, prop, receiver);
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
+    const slowScan = withFind(docs, (filter, options) => {
+      const cursor = docs.find(filter, options);
+      if (filter['_id'] !== undefined) return cursor;
+      return { toArray: async () => (await new Promise((r) => setTimeout(r, 3_000)), cursor.toArray()) };
     });
     const relay = createOutboxRelay({ collections: () => [slowScan], publisher, signal, logger, pollMs: 60_000 });
     await relay.start();

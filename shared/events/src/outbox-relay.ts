@@ -98,8 +98,13 @@ type OutboxDoc = {
 
 /** A full scan finds at most this many pending documents of a collection at a time. */
 const MAX_DISCOVERED = 100_000;
-/** A full scan runs at most once in this many times its own duration (see passOnce). */
-const FULL_SCAN_SPACING = 50;
+/**
+ * A full scan that took d ms is next due after d² / FULL_SCAN_COST_UNIT_MS (see passOnce): 1.25 s
+ * after a 0.5 s scan, 5 s after 1 s, 20 s after 2 s, 10 min (the cap) after 20 s. Scanning takes
+ * FULL_SCAN_COST_UNIT_MS / d of the time: little where scans are costly, while a small scan slowed
+ * by load is not pushed far back (writes of other processes, such as a seed, wait for it).
+ */
+const FULL_SCAN_COST_UNIT_MS = 200;
 /** However slow the last full scan was, the next one comes within this. */
 const MAX_FULL_SCAN_INTERVAL_MS = 10 * 60_000;
 /** Bulk heads read per pass. */
@@ -267,10 +272,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
    * scan itself in the background: the scan only finds the pending documents' ids and hands them to
    * the next passes as hints, so events never wait behind it. Full scans are for recovery (a crash,
    * another replica's writes). Where they are slow (a collection scan on a database without the
-   * index: the local FerretDB decodes every document, 20 s for 100,000 outcomes) they run at most a
-   * fiftieth of the time, and at least every ten minutes. `full` (flush, shutdown) scans in the pass
-   * itself; `local` (shutdown) publishes only the hinted documents and the bulk heads. Hints of a
-   * failed pass are kept for the next one.
+   * index: the local FerretDB decodes every document, 20 s for 100,000 outcomes) they are spaced by
+   * the square of their duration (FULL_SCAN_COST_UNIT_MS), and come at least every ten minutes.
+   * `full` (flush, shutdown) scans in the pass itself; `local` (shutdown) publishes only the hinted
+   * documents and the bulk heads. Hints of a failed pass are kept for the next one.
    */
   let lastFullScan = 0;
   let lastFullScanMs = 0;
@@ -300,7 +305,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   async function passOnce(mode: 'loop' | 'full' | 'local'): Promise<number> {
     const { hints, unhinted } = options.signal.drain();
-    const spacing = Math.min(FULL_SCAN_SPACING * lastFullScanMs, MAX_FULL_SCAN_INTERVAL_MS);
+    const spacing = Math.min((lastFullScanMs * lastFullScanMs) / FULL_SCAN_COST_UNIT_MS, MAX_FULL_SCAN_INTERVAL_MS);
     const scanDue = unhinted || Date.now() - lastFullScan >= Math.max(pollMs, spacing);
     try {
       if (mode === 'full') {

@@ -206,6 +206,28 @@ describe('outbox relay', () => {
     }
   }, 30_000);
 
+  it("publishes another process's write soon even when a scan is slowed by load", async () => {
+    const tap = await tapTopics([ns.topicPrefix + TOPICS.account]);
+    // Every full scan takes 0.8 s (a small collection on a busy machine).
+    const slowedScan = withFind(docs, (filter, options) => {
+      const cursor = docs.find(filter, options);
+      if (filter['_id'] !== undefined) return cursor;
+      return { toArray: async () => (await new Promise((r) => setTimeout(r, 800)), cursor.toArray()) };
+    });
+    const relay = createOutboxRelay({ collections: () => [slowedScan], publisher, signal: createOutboxSignal(), logger, pollMs: 100 });
+    await relay.start();
+    try {
+      await relay.flush(); // a 0.8 s scan: the next one is due 3.2 s later
+      const seeded = opened(64); // a seed run by another process: no hint
+      await docs.insertOne({ _id: 'seeded' as never, ...outboxOnInsert([seeded]) });
+      // Spaced by fifty times the last scan's duration, it waited 40 s.
+      await eventually(() => expect(tap.events().map((e) => e.id)).toContain(seeded.event.id), { timeoutMs: 7_000 });
+    } finally {
+      await relay.stop();
+      await tap.stop();
+    }
+  }, 30_000);
+
   it('publishes at start what a crashed process left pending', async () => {
     const tap = await tapTopics([ns.topicPrefix + TOPICS.account]);
     const left = opened(40);

@@ -310,3 +310,68 @@ it('claims rows of a person whose account was opened while the import ran (the i
     await connection.close();
   }
 });
+
+it('keeps the annual cap when two imports for the same learner run at once: the second decides again', async () => {
+  // Both imports read the learner's credit tally before either writes (held at a barrier): each
+  // alone fits under the cap (5 NON_ACADEMIC credits a year, 2 a row), together they would not.
+  const connection = await createConnection(h.env['MONGODB_URI']!, { dbName: h.env['MONGODB_DB']! }).asPromise();
+  try {
+    const idNumber = person();
+    const opened = accountOpened(h.hashOf(idNumber));
+    await h.feed([opened]);
+    const signal = createOutboxSignal();
+    const store = createOutcomeRepository(
+      connection,
+      signal,
+      createBulkOutbox({ collection: (name) => connection.collection(name) as never, signal }),
+    );
+    let reads = 0;
+    let bothRead!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothRead = resolve));
+    const deps = {
+      outcomes: {
+        ...store,
+        creditTallies: async (...args: Parameters<typeof store.creditTallies>) => {
+          const read = await store.creditTallies(...args);
+          if (++reads <= 2) {
+            if (reads === 2) bothRead();
+            await barrier;
+          }
+          return read;
+        },
+      },
+      batches: createImportBatchRepository(connection, signal),
+      idHashKey: h.env['ID_HASH_KEY']!,
+      projections: createProjectionRepository(connection),
+    };
+    const tea = (achievedAt: string) =>
+      row({
+        idNumber,
+        type: 'NON_ACADEMIC',
+        catalogItemCode: 'CE-TEA-101',
+        title: '茶艺',
+        hours: 36,
+        achievedAt,
+        score: null,
+        certificateNo: null,
+      });
+    const caller = { kind: 'user', sub: 'admin-1', role: 'INSTITUTION_ADMIN', province: '33', inst: INSTITUTION } as const;
+    const run = (ref: string) =>
+      importOutcomes(deps, { caller, requestId: ref, now: new Date() }, ref, [tea('2026-03-01'), tea('2026-03-02')]);
+    const batches = await Promise.all([run('cap-race-1'), run('cap-race-2')]);
+    expect(batches.map((b) => b.accepted)).toEqual([2, 2]);
+    expect(reads).toBe(3); // the second writer read its learner's tally once more
+    const stored = await h.db.collection('outcomes').find({ accountNo: opened.event.data.accountNo }).toArray();
+    const credits = stored
+      .filter((o) => o['status'] === 'RECOGNIZED')
+      .map((o) => (o['recognition'] as { credits: number }).credits)
+      .sort();
+    expect(credits).toEqual([0, 1, 2, 2]); // 5 in all; without the reservation 8
+    const tally = await h.db
+      .collection<{ _id: string; entries: Record<string, string> }>('credit_tallies')
+      .findOne({ _id: opened.event.data.accountNo });
+    expect(Object.keys(tally?.entries ?? {})).toHaveLength(4);
+  } finally {
+    await connection.close();
+  }
+});

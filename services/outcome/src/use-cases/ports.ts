@@ -40,6 +40,7 @@ export interface OutcomeChange {
 /** One recognised outcome, as the annual and per-item caps see it. */
 export interface CreditHistoryRow {
   accountNo: string;
+  outcomeId: string;
   year: number;
   capKeys: readonly string[];
   catalogItemCode: string;
@@ -47,10 +48,15 @@ export interface CreditHistoryRow {
 }
 
 export interface OutcomeStore {
-  /** Insert deposits (one write token for all); keys already present come back as duplicates. */
+  /**
+   * Insert deposits (one write token for all); keys already present come back as duplicates. The
+   * recognised ones are counted in their learners' credit tallies first, unless `creditsReserved`
+   * (reserveCredits did it).
+   */
   insertMany(
     outcomes: readonly NewOutcome[],
     eventsOf: (o: NewOutcome) => readonly OutgoingEvent[],
+    options?: { creditsReserved?: boolean },
   ): Promise<{ duplicateKeys: Set<string> }>;
   findByIds(access: OutcomeAccess, ids: readonly string[]): Promise<LearningOutcome[]>;
   /** Existing import rows of an institution by external reference: for duplicate/conflict checks. */
@@ -75,6 +81,21 @@ export interface OutcomeStore {
    * reduced to what the caps need (one query, whatever the number of learners).
    */
   creditHistory(accountNos: readonly string[], years: readonly number[], codes: readonly string[]): Promise<CreditHistoryRow[]>;
+  /** creditHistory, with the version of each learner's tally as read (0: none yet). */
+  creditTallies(accountNos: readonly string[], years: readonly number[], codes: readonly string[]): Promise<CreditTallies>;
+  /**
+   * Count recognised outcomes in their learners' credit tallies, each learner's only if the tally is
+   * still at the version read (compare and set). Learners whose tally moved since come back in
+   * `moved`, with nothing written for them: their outcomes are to be decided again.
+   */
+  reserveCredits(outcomes: readonly NewOutcome[], versions: ReadonlyMap<string, number>): Promise<{ moved: Set<string> }>;
+  /** Take reserved entries out again (outcomes that will not be stored). */
+  releaseCredits(outcomes: readonly NewOutcome[]): Promise<void>;
+}
+
+export interface CreditTallies {
+  rows: CreditHistoryRow[];
+  versions: ReadonlyMap<string, number>;
 }
 
 export interface ProjectionStore {

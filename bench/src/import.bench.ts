@@ -29,6 +29,8 @@ import { machine, memorySampler, writeSection } from './report';
  */
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 100_000);
 const BATCH = 5_000;
+/** Batches in flight at once, as `creditbank import` sends them by default (its --concurrency). */
+const IN_FLIGHT = Number(process.env['BENCH_IN_FLIGHT'] ?? 2);
 const LEARNERS = Math.min(10_000, Math.floor(ROWS / 10));
 const INST = makeUscc('330106', 90909);
 
@@ -40,6 +42,20 @@ async function topicEnd(kafka: Kafka, topic: string): Promise<number> {
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Call `send` for every batch start below `total`, `inFlight` at a time. */
+async function inBatches(total: number, inFlight: number, send: (start: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < total) {
+        const start = next;
+        next += BATCH;
+        await send(start);
+      }
+    }),
+  );
 }
 
 async function run(): Promise<void> {
@@ -146,7 +162,7 @@ async function run(): Promise<void> {
     const t0 = performance.now();
     let recognized = 0;
     let unclaimed = 0;
-    for (let i = 0; i < ROWS; i += BATCH) {
+    const sendBatch = async (i: number): Promise<void> => {
       const res = await fetch(service.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -158,7 +174,8 @@ async function run(): Promise<void> {
       const body = (await res.json()) as { data?: { importOutcomes: { accepted: number; rejected: number } }; errors?: unknown };
       if (!body.data || body.data.importOutcomes.accepted !== Math.min(BATCH, ROWS - i))
         throw new Error(`batch ${i}: ${JSON.stringify(body)}`);
-    }
+    };
+    await inBatches(ROWS, IN_FLIGHT, sendBatch);
     const tStored = performance.now();
     // Expected from the generated data (a row is recognised when its person has an account); checked
     // against the database after the clock stops, so the benchmark's own counting is not timed.
@@ -183,7 +200,7 @@ async function run(): Promise<void> {
       .find({}, { projection: { _outbox: 0, _outboxCount: 0, _outboxWrite: 0, _bulkWrite: 0 } })
       .toArray();
     const indexes = (await db.collection('outcomes').listIndexes().toArray()).filter((i) => i['name'] !== '_id_');
-    const rawInsert = async (name: string, withIndexes: boolean): Promise<number> => {
+    const rawInsert = async (name: string, withIndexes: boolean, inFlight = 1): Promise<number> => {
       const raw = db.collection(name);
       await raw.drop().catch(() => undefined);
       if (withIndexes)
@@ -191,12 +208,15 @@ async function run(): Promise<void> {
           await raw.createIndex(i['key'] as Record<string, 1 | -1>, { unique: i['unique'] === true, name: i['name'] as string });
       global.gc?.();
       const r0 = performance.now();
-      for (let i = 0; i < docs.length; i += BATCH) await raw.insertMany(docs.slice(i, i + BATCH), { ordered: false });
+      await inBatches(docs.length, inFlight, (i) => raw.insertMany(docs.slice(i, i + BATCH), { ordered: false }));
       const seconds = (performance.now() - r0) / 1000;
       await raw.drop();
       return seconds;
     };
-    const rawSeconds = await rawInsert('outcomes_raw', true);
+    // Raw gets the same batches in flight as the pipeline, and one at a time; the ratio is against the faster.
+    const rawSequentialSeconds = await rawInsert('outcomes_raw', true);
+    const rawInFlightSeconds = IN_FLIGHT > 1 ? await rawInsert('outcomes_raw', true, IN_FLIGHT) : rawSequentialSeconds;
+    const rawSeconds = Math.min(rawSequentialSeconds, rawInFlightSeconds);
     const bareSeconds = await rawInsert('outcomes_bare', false);
 
     const pipelineRate = ROWS / ((t1 - t0) / 1000);
@@ -207,15 +227,20 @@ async function run(): Promise<void> {
     const lines = [
       `## Bulk import (\`npm run bench:import\`)`,
       '',
-      `${ROWS.toLocaleString('en')} rows through \`importOutcomes\` in ${BATCH.toLocaleString('en')}-row batches, end to end: HTTP and GraphQL, validation against the import data standard, matching ${LEARNERS.toLocaleString('en')} known learners by keyed hash, recognition under the credit standard, storage, and every event on Kafka (${expectedEvents.toLocaleString('en')} events: deposited, recognised, batch completed). Compared with \`insertMany\` of the same ${docs.length.toLocaleString('en')} documents into the same database in the same run.`,
+      `${ROWS.toLocaleString('en')} rows through \`importOutcomes\` in ${BATCH.toLocaleString('en')}-row batches, ${IN_FLIGHT} in flight (as \`creditbank import\` sends them), end to end: HTTP and GraphQL, validation against the import data standard, matching ${LEARNERS.toLocaleString('en')} known learners by keyed hash, recognition under the credit standard, storage, and every event on Kafka (${expectedEvents.toLocaleString('en')} events: deposited, recognised, batch completed). Compared with \`insertMany\` of the same ${docs.length.toLocaleString('en')} documents into the same database in the same run.`,
       '',
       '| measure | value |',
       '|---|---|',
       `| pipeline, rows stored | ${Math.round(storedRate).toLocaleString('en')} rows/s |`,
       `| pipeline, rows stored and all events on Kafka | **${Math.round(pipelineRate).toLocaleString('en')} rows/s** (${((t1 - t0) / 1000).toFixed(1)} s) |`,
-      `| raw insertMany of the same documents, same ${indexes.length} secondary indexes | ${Math.round(rawRate).toLocaleString('en')} rows/s (${rawSeconds.toFixed(1)} s) |`,
+      `| raw insertMany of the same documents, same ${indexes.length} secondary indexes, one batch at a time | ${Math.round(docs.length / rawSequentialSeconds).toLocaleString('en')} rows/s (${rawSequentialSeconds.toFixed(1)} s) |`,
+      ...(IN_FLIGHT > 1
+        ? [
+            `| the same, ${IN_FLIGHT} batches in flight | ${Math.round(docs.length / rawInFlightSeconds).toLocaleString('en')} rows/s (${rawInFlightSeconds.toFixed(1)} s) |`,
+          ]
+        : []),
       `| raw insertMany of the same documents, _id index only | ${Math.round(bareRate).toLocaleString('en')} rows/s (${bareSeconds.toFixed(1)} s) |`,
-      `| ratio (goal ≥ 0.5) | **${ratio.toFixed(2)}** |`,
+      `| ratio to the faster raw (goal ≥ 0.5) | **${ratio.toFixed(2)}** |`,
       `| outcomes recognised / unclaimed | ${recognized.toLocaleString('en')} / ${unclaimed.toLocaleString('en')} |`,
       `| peak RSS / heap of the benchmark process (service in-process) | ${memory.peakRssMiB} MiB / ${memory.peakHeapMiB} MiB |`,
       '',

@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
@@ -123,6 +125,48 @@ it('resumes after an interruption, and a re-run only finds duplicates', async ()
   expect(
     await h.db.collection('outcomes').countDocuments({ externalRef: { $in: Array.from({ length: 9 }, (_, i) => `csv-${n - 9 + i}`) } }),
   ).toBe(9);
+});
+
+it('keeps several batches in flight and applies their results in file order', async () => {
+  const file = join(dir, 'in-flight.csv');
+  const bad = new Set([1, 6, 9]); // rows whose ID number fails its check digit
+  const rows = Array.from({ length: 11 }, (_, i) => (bad.has(i) ? line({ idNumber: '330106196001010000' }) : line()));
+  writeFileSync(file, `${HEADER}\n${rows.join('\n')}\n`);
+  // In front of the service: counts the requests in flight (each held 100 ms so they can overlap).
+  let current = 0;
+  let most = 0;
+  const proxy = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      most = Math.max(most, ++current);
+      void (async () => {
+        await new Promise((r) => setTimeout(r, 100));
+        const upstream = await fetch(h.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: req.headers.authorization ?? '' },
+          body: Buffer.concat(chunks),
+        });
+        current--;
+        res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
+      })().catch(() => res.writeHead(502).end());
+    });
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  const summary = await importOutcomesCsv(
+    file,
+    options(file, { batchSize: 2, concurrency: 3, url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql` }),
+  ).finally(() => proxy.close());
+  expect(most).toBe(3);
+  expect(summary).toMatchObject({ batches: 6, rows: 11, accepted: 8, rejected: 3, duplicates: 0 });
+  // The report names the file's lines (the header is line 1), in order.
+  const reported = readFileSync(`${file}.rejected.csv`, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => Number(l.split(',')[0]));
+  expect(reported).toEqual([3, 8, 11]);
+  expect(JSON.parse(readFileSync(`${file}.state.json`, 'utf8'))).toMatchObject({ done: 6, summary: { accepted: 8 } });
 });
 
 it('stops with a clear error when the token is not an institution admin', async () => {

@@ -61,13 +61,22 @@ export function program(write: (s: string) => void = (s) => process.stdout.write
     .option('--url <url>', 'GraphQL endpoint', process.env['CREDITBANK_URL'] ?? 'http://localhost:4000/graphql')
     .option('--token <token>', 'an INSTITUTION_ADMIN token (default: $CREDITBANK_TOKEN)')
     .option('--batch-size <n>', 'rows per request (1–5000)', positiveInt, 1000)
+    .option('--concurrency <n>', 'batches in flight at once (1–4)', positiveInt, 2)
     .option('--encoding <encoding>', 'utf8 or gb18030', 'utf8')
     .option('--no-resume', 'start from the first row even if an earlier run was interrupted')
     .option('--report <file>', 'where to write rejected rows (default: <file>.rejected.csv)')
     .action(
       async (
         file: string,
-        opts: { url: string; token?: string; batchSize: number; encoding: string; resume: boolean; report?: string },
+        opts: {
+          url: string;
+          token?: string;
+          batchSize: number;
+          concurrency: number;
+          encoding: string;
+          resume: boolean;
+          report?: string;
+        },
       ) => {
         const token = opts.token ?? process.env['CREDITBANK_TOKEN'];
         if (!token) throw new InvalidArgumentError('a token is required (--token or $CREDITBANK_TOKEN)');
@@ -84,6 +93,7 @@ export function program(write: (s: string) => void = (s) => process.stdout.write
           url: opts.url,
           token,
           batchSize: opts.batchSize,
+          concurrency: opts.concurrency,
           encoding: opts.encoding,
           resume: opts.resume,
           reportFile: opts.report ?? `${file}.rejected.csv`,

@@ -27,6 +27,12 @@ export interface ImportOptions {
   url: string;
   token: string;
   batchSize: number;
+  /**
+   * Batches in flight at once (1–4, default 2): the platform validates and decides one batch while
+   * the database stores the one before. Results are applied in file order, so the report and the
+   * resume point are the same as one at a time.
+   */
+  concurrency?: number;
   encoding: 'utf8' | 'gb18030';
   resume: boolean;
   reportFile: string;
@@ -132,7 +138,10 @@ async function send(options: ImportOptions, batchRef: string, rows: Record<strin
       if (body.errors?.length) {
         const code = body.errors[0]!.extensions?.code;
         const error = new Error(`batch ${batchRef}: ${body.errors.map((e) => e.message).join('; ')}`) as Error & { permanent?: boolean };
-        error.permanent = !['INTERNAL_SERVER_ERROR', 'SERVICE_TIMEOUT', 'SERVICE_UNAVAILABLE'].includes(code ?? '') && res.status < 500;
+        // CONFLICT for a whole batch: other imports for the same learners kept changing their credit
+        // totals while this one was decided (row conflicts come back as row errors, not here).
+        error.permanent =
+          !['INTERNAL_SERVER_ERROR', 'SERVICE_TIMEOUT', 'SERVICE_UNAVAILABLE', 'CONFLICT'].includes(code ?? '') && res.status < 500;
         throw error;
       }
       return body.data!.importOutcomes;
@@ -147,6 +156,8 @@ export async function importOutcomesCsv(file: string, options: ImportOptions): P
   if (!existsSync(file)) throw new Error(`no such file: ${file}`);
   if (!Number.isInteger(options.batchSize) || options.batchSize < 1 || options.batchSize > 5000)
     throw new Error('batch size must be 1 to 5000');
+  const concurrency = options.concurrency ?? 2;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 4) throw new Error('concurrency must be 1 to 4');
   const print = fingerprint(file);
   const state =
     options.resume && existsSync(options.stateFile)
@@ -186,30 +197,42 @@ export async function importOutcomesCsv(file: string, options: ImportOptions): P
   if (options.encoding === 'gb18030') source = source.pipe(iconv.decodeStream('gb18030'));
   source.pipe(parser);
 
-  let batch: Array<{ row: Record<string, unknown>; line: number }> = [];
+  type Line = { row: Record<string, unknown>; line: number };
+  let batch: Line[] = [];
   let index = 0;
+  // Batches sent and not yet applied, oldest first.
+  const inFlight: Array<{ index: number; lines: Line[]; result: Promise<BatchResult> }> = [];
+  const applyOldest = async () => {
+    const { index: done, lines, result } = inFlight[0]!;
+    const r = await result;
+    inFlight.shift();
+    summary.batches++;
+    summary.rows += lines.length;
+    summary.accepted += r.accepted;
+    summary.duplicates += r.duplicates;
+    summary.rejected += r.rejected;
+    for (const e of r.errors) {
+      const source = lines[e.row - 1];
+      report.write(`${source?.line ?? ''},${quote(source?.row['externalRef'])},${quote(e.field)},${e.code},${quote(e.message)}\n`);
+    }
+    writeFileSync(options.stateFile, JSON.stringify({ fingerprint: print, done, summary }));
+    options.onProgress?.({ bytes, totalBytes, rows: summary.rows });
+  };
   const flush = async () => {
     if (batch.length === 0) return;
-    const current = batch;
+    const lines = batch;
     batch = [];
     index++;
     if (index <= resumeFrom) return; // sent before the interruption
-    const result = await send(
+    const result = send(
       options,
       `${basename(file)}-${print}-${String(index).padStart(5, '0')}`,
-      current.map((r) => r.row),
+      lines.map((r) => r.row),
     );
-    summary.batches++;
-    summary.rows += current.length;
-    summary.accepted += result.accepted;
-    summary.duplicates += result.duplicates;
-    summary.rejected += result.rejected;
-    for (const e of result.errors) {
-      const source = current[e.row - 1];
-      report.write(`${source?.line ?? ''},${quote(source?.row['externalRef'])},${quote(e.field)},${e.code},${quote(e.message)}\n`);
-    }
-    writeFileSync(options.stateFile, JSON.stringify({ fingerprint: print, done: index, summary }));
-    options.onProgress?.({ bytes, totalBytes, rows: summary.rows });
+    // Awaited in order below; marked handled so a later batch failing first does not crash the process.
+    result.catch(() => undefined);
+    inFlight.push({ index, lines, result });
+    if (inFlight.length >= concurrency) await applyOldest();
   };
 
   for await (const record of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
@@ -227,6 +250,7 @@ export async function importOutcomesCsv(file: string, options: ImportOptions): P
     if (batch.length >= options.batchSize) await flush();
   }
   await flush();
+  while (inFlight.length) await applyOldest();
   await new Promise<void>((resolve) => report.end(resolve));
   return summary;
 }

@@ -1,11 +1,14 @@
 import { ImportBatchCompleted, OutcomeDeposited, OutcomeRecognized } from '@creditbank/contracts';
 import { makeResidentId } from '@creditbank/identity';
+import { makeAccountNo } from '@creditbank/kernel';
 import { eventually, tokens } from '@creditbank/testing';
 import { createConnection } from 'mongoose';
 import { createBulkOutbox, createOutboxSignal } from '@creditbank/events';
 import { createImportBatchRepository } from '../src/persistence/batch-and-certificate.repository';
 import { createOutcomeRepository } from '../src/persistence/outcome.repository';
 import { createProjectionRepository } from '../src/persistence/projection.repository';
+import { systemContext } from '../src/use-cases/access';
+import { claimOutcomes } from '../src/use-cases/claim-outcomes.use-case';
 import { importOutcomes } from '../src/use-cases/import-outcomes.use-case';
 import {
   IMPORT,
@@ -371,6 +374,56 @@ it('keeps the annual cap when two imports for the same learner run at once: the 
       .collection<{ _id: string; entries: Record<string, string> }>('credit_tallies')
       .findOne({ _id: opened.event.data.accountNo });
     expect(Object.keys(tally?.entries ?? {})).toHaveLength(4);
+  } finally {
+    await connection.close();
+  }
+});
+
+it('claims once when the same account opening is handled twice at once, and the tally keeps the credits', async () => {
+  const connection = await createConnection(h.env['MONGODB_URI']!, { dbName: h.env['MONGODB_DB']! }).asPromise();
+  try {
+    const idNumber = person();
+    const tea = (achievedAt: string) =>
+      row({
+        idNumber,
+        type: 'NON_ACADEMIC',
+        catalogItemCode: 'CE-TEA-101',
+        title: '茶艺',
+        hours: 36,
+        achievedAt,
+        score: null,
+        certificateNo: null,
+      });
+    expect((await importRows([tea('2026-03-01'), tea('2026-03-02')])).data?.importOutcomes.accepted).toBe(2);
+    const signal = createOutboxSignal();
+    const deps = {
+      outcomes: createOutcomeRepository(
+        connection,
+        signal,
+        createBulkOutbox({ collection: (name) => connection.collection(name) as never, signal }),
+      ),
+      projections: createProjectionRepository(connection),
+    };
+    // The link as the account-opened handler would pass it (not stored: no other claim runs).
+    const link = {
+      idHash: h.hashOf(idNumber),
+      accountNo: makeAccountNo('33', 990_001),
+      province: '33',
+      status: 'ACTIVE',
+      nameMasked: null,
+    } as const;
+    const ctx = systemContext('33', 'claim-twice');
+    const claimed = await Promise.all([claimOutcomes(deps, link, ctx), claimOutcomes(deps, link, ctx)]);
+    expect(claimed[0] + claimed[1]).toBe(2);
+    const stored = await h.db.collection('outcomes').find({ accountNo: link.accountNo }).toArray();
+    expect(stored.map((o) => [o['status'], (o['recognition'] as { credits: number }).credits])).toEqual([
+      ['RECOGNIZED', 2],
+      ['RECOGNIZED', 2],
+    ]);
+    const tally = await h.db
+      .collection<{ _id: string; entries: Record<string, string> }>('credit_tallies')
+      .findOne({ _id: link.accountNo });
+    expect(Object.keys(tally?.entries ?? {}).sort()).toEqual(stored.map((o) => `${o['_id']}`).sort());
   } finally {
     await connection.close();
   }

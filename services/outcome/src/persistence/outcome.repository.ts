@@ -222,6 +222,26 @@ export function createOutcomeRepository(connection: Connection, signal: OutboxSi
     writeTallies([...tallySets(list)].map(([accountNo, set]) => ({ accountNo, update: { $set: set } })));
   const removeTally = (accountNo: string, id: string) => writeTallies([{ accountNo, update: { $unset: { [`entries.${id}`]: '' } } }]);
 
+  /** Take these outcomes' entries out of their tallies, but those of outcomes stored as recognised now. */
+  async function releaseUnlessCounted(list: ReadonlyArray<Tallied>): Promise<void> {
+    const sets = tallySets(list);
+    if (sets.size === 0) return;
+    const stored = await outcomes
+      .find({ _id: { $in: list.map((o) => o.id) } }, { accountNo: 1, catalogItemCode: 1, status: 1, recognition: 1 })
+      .lean<Array<Pick<OutcomeDoc, '_id' | 'accountNo' | 'catalogItemCode' | 'status' | 'recognition'>>>();
+    const counted = new Set(
+      stored
+        .filter((d) => tallyOf({ ...d, accountNo: d.accountNo ?? null, recognition: d.recognition ?? null }))
+        .map((d) => `${d.accountNo}|${d._id}`),
+    );
+    const writes: TallyWrite[] = [];
+    for (const [accountNo, set] of sets) {
+      const fields = Object.keys(set).filter((k) => !counted.has(`${accountNo}|${k.slice('entries.'.length)}`));
+      if (fields.length) writes.push({ accountNo, update: { $unset: Object.fromEntries(fields.map((k) => [k, ''] as const)) } });
+    }
+    await writeTallies(writes);
+  }
+
   async function creditTallies(accountNos: readonly string[], years: readonly number[], codes: readonly string[]): Promise<CreditTallies> {
     if (accountNos.length === 0) return { rows: [], versions: new Map() };
     const wantYears = new Set(years);
@@ -293,17 +313,23 @@ export function createOutcomeRepository(connection: Connection, signal: OutboxSi
       return (await outcomes.find({ accountNo }, READ).sort({ achievedAt: -1, _id: 1 }).limit(5000).lean<OutcomeDoc[]>()).map(toOutcome);
     },
 
-    async update(id, version, from, change) {
+    async update(id, version, from, change, options) {
+      const reserved = options?.reserved;
       const before = await outcomes.findOne({ _id: id, version, status: { $in: [...from] } }, READ).lean<OutcomeDoc>();
-      if (!before) return null;
+      if (!before) {
+        if (reserved) await releaseUnlessCounted([reserved]);
+        return null;
+      }
       const after = { ...toOutcome(before), ...change.set };
       const counted = tallyOf(after);
-      if (counted) await addTallies([after]);
+      if (counted && !reserved) await addTallies([after]);
       const update = withOutbox({ $set: { ...change.set }, $inc: { version: 1 } }, change.events);
       const result = await outcomes.updateOne({ _id: id, version, status: { $in: [...from] } }, update);
       if (result.modifiedCount !== 1) {
-        // Lost a race: the tally entry is ours only if the outcome was not counted before.
-        if (counted && !tallyOf(toOutcome(before))) await removeTally(after.accountNo!, id);
+        // Lost a race: the entry written for this change comes out, unless the outcome is counted
+        // now (the entry is keyed by outcome: the winner's is the same one).
+        if (reserved) await releaseUnlessCounted([reserved]);
+        else if (counted) await releaseUnlessCounted([after]);
         return null;
       }
       if (!counted && tallyOf(toOutcome(before))) await removeTally(before.accountNo!, id);
@@ -341,11 +367,6 @@ export function createOutcomeRepository(connection: Connection, signal: OutboxSi
       return { moved: new Set(moved.map((i) => writes[i]!.accountNo)) };
     },
 
-    async releaseCredits(list) {
-      const unset = new Map<string, Record<string, ''>>();
-      for (const [accountNo, set] of tallySets(list))
-        unset.set(accountNo, Object.fromEntries(Object.keys(set).map((k) => [k, ''] as const)));
-      await writeTallies([...unset].map(([accountNo, fields]) => ({ accountNo, update: { $unset: fields } })));
-    },
+    releaseCredits: releaseUnlessCounted,
   };
 }

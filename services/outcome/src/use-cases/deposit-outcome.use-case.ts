@@ -12,9 +12,10 @@ import { creditYear, isCatalogCode, isOutcomeType, type OutcomeType } from '@cre
 import { parseUscc } from '@creditbank/identity';
 import type { OutcomeSource } from '../domain/outcome';
 import { accreditationCovers } from '../domain/projections';
-import { CreditTotals, awaitingOf, decide, localDate } from '../domain/recognition';
+import { awaitingOf, decide, localDate, type CreditTotals } from '../domain/recognition';
 import { depositEvents } from './outcome-events';
 import type { NewOutcome, OutcomeStore, ProjectionStore } from './ports';
+import { decideWithReservedCredits } from './reserve-credits';
 import type { LearningOutcome } from '../domain/outcome';
 
 export interface DepositOutcomeInput {
@@ -102,45 +103,52 @@ export async function depositOutcome(
     }
   }
 
-  const totals = CreditTotals.from(await deps.outcomes.creditHistory([link.accountNo], [creditYear(achievedAt)], [item.code]));
   const standard = await deps.projections.standardInForce(link.province, ctx.now);
-  const decision = decide(
-    { type, hours, credits, score, achievedAt },
-    { link, item, standard, totals, autoAllowed, autoBlockedReason, now: ctx.now, by: 'system' },
-  );
   const id = `oc-${randomUUID()}`;
-  const outcome: NewOutcome = {
-    id,
-    province: link.province,
-    accountNo: link.accountNo,
-    idHash: link.idHash,
-    learnerNameMasked: link.nameMasked,
-    institutionCode,
-    source,
-    type,
-    catalogItemCode: item.code,
-    catalogItemVersion: item.version,
-    title,
-    hours,
-    credits,
-    score,
-    achievedAt,
-    year: Number(achievedAt.slice(0, 4)),
-    certificateNo,
-    evidence,
-    externalRef: null,
-    batchId: null,
-    status: decision.status === 'UNCLAIMED' ? 'PENDING_REVIEW' : decision.status,
-    statusReason: decision.reason,
-    awaiting: awaitingOf(decision),
-    recognition: decision.status === 'RECOGNIZED' ? decision.recognition : null,
-    depositedAt: ctx.now,
-    depositedBy: caller.sub,
-    nodeId: source === 'INTAKE_POINT' ? (caller.node ?? null) : null,
-    version: 1,
-    importKey: id,
-    contentHash: null,
+  const toOutcome = (totals: CreditTotals): NewOutcome => {
+    const decision = decide(
+      { type, hours, credits, score, achievedAt },
+      { link, item, standard, totals, autoAllowed, autoBlockedReason, now: ctx.now, by: 'system' },
+    );
+    return {
+      id,
+      province: link.province,
+      accountNo: link.accountNo,
+      idHash: link.idHash,
+      learnerNameMasked: link.nameMasked,
+      institutionCode,
+      source,
+      type,
+      catalogItemCode: item.code,
+      catalogItemVersion: item.version,
+      title,
+      hours,
+      credits,
+      score,
+      achievedAt,
+      year: Number(achievedAt.slice(0, 4)),
+      certificateNo,
+      evidence,
+      externalRef: null,
+      batchId: null,
+      status: decision.status === 'UNCLAIMED' ? 'PENDING_REVIEW' : decision.status,
+      statusReason: decision.reason,
+      awaiting: awaitingOf(decision),
+      recognition: decision.status === 'RECOGNIZED' ? decision.recognition : null,
+      depositedAt: ctx.now,
+      depositedBy: caller.sub,
+      nodeId: source === 'INTAKE_POINT' ? (caller.node ?? null) : null,
+      version: 1,
+      importKey: id,
+      contentHash: null,
+    };
   };
-  await deps.outcomes.insertMany([outcome], (o) => depositEvents(o, item, ctx));
-  return outcome;
+  // Counted in the learner's credit tally first, against the tally as read (see reserve-credits.ts).
+  const [outcome] = await decideWithReservedCredits(
+    deps.outcomes,
+    { accountNos: [link.accountNo], years: [creditYear(achievedAt)], codes: [item.code], ownIds: new Set([id]) },
+    (totals) => [toOutcome(totals)],
+  );
+  await deps.outcomes.insertMany([outcome!], (o) => depositEvents(o, item, ctx), { creditsReserved: true });
+  return outcome!;
 }

@@ -1,14 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ImportBatchCompleted, createEvent, metaFrom } from '@creditbank/contracts';
-import { BadInputError, ConflictError, ForbiddenError, type CommandContext } from '@creditbank/kernel';
+import { BadInputError, ForbiddenError, type CommandContext } from '@creditbank/kernel';
 import { MAX_IMPORT_ROWS, creditYear, validateOutcomeImportRows, type OutcomeImportRow } from '@creditbank/credit-rules';
 import { idHash, maskName } from '@creditbank/identity';
 import { importedOutcomeId } from '../domain/outcome';
 import { accreditationCovers, bulkDepositAllowed, type CatalogItemVersion, type CreditStandardVersion } from '../domain/projections';
-import { CreditTotals, awaitingOf, decide, localDate, type Decision } from '../domain/recognition';
+import { awaitingOf, decide, localDate, type CreditTotals, type Decision } from '../domain/recognition';
 import { claimOutcomes } from './claim-outcomes.use-case';
 import { SOURCE, depositEvents } from './outcome-events';
-import type { CreditTallies, ImportBatch, ImportBatchStore, NewOutcome, OutcomeStore, ProjectionStore } from './ports';
+import type { ImportBatch, ImportBatchStore, NewOutcome, OutcomeStore, ProjectionStore } from './ports';
+import { decideWithReservedCredits } from './reserve-credits';
 
 export interface ImportDeps {
   outcomes: OutcomeStore;
@@ -18,9 +19,6 @@ export interface ImportDeps {
 }
 
 type RowErr = ImportBatch['errors'][number];
-
-/** Rounds of deciding again for learners whose credit tally another writer changed meanwhile. */
-const MAX_RESERVE_ROUNDS = 10;
 
 /** Canonical content of a row: the same externalRef with other content is a conflict, not a duplicate. */
 export function contentHash(row: OutcomeImportRow): string {
@@ -141,10 +139,6 @@ export async function importOutcomes(
   const standards = new Map<string, CreditStandardVersion | null>();
   for (const province of new Set([...links.values()].map((l) => l.province)))
     standards.set(province, await deps.projections.standardInForce(province, ctx.now));
-  // A tally entry of one of this call's own rows was reserved by an attempt that did not store it
-  // (a crash, or the same rows sent twice at once): the row is decided afresh, not counted against itself.
-  const ownIds = new Set(candidates.map((c) => importedOutcomeId(caller.inst!, c.row.externalRef)));
-  const totalsOf = (read: CreditTallies) => CreditTotals.from(read.rows.filter((r) => !ownIds.has(r.outcomeId)));
 
   const batchId = `ib-${randomUUID()}`;
   const by = caller.sub;
@@ -193,34 +187,13 @@ export async function importOutcomes(
       contentHash: content,
     };
   };
-  let read = await deps.outcomes.creditTallies(accountNos, years, codes);
-  let totals = totalsOf(read);
-  const outcomes: NewOutcome[] = candidates.map((c) => toOutcome(c, totals));
-
-  // The recognitions are counted in the learners' tallies before the outcomes are stored, each
-  // learner's only if no other writer (another import for the same person at the same moment)
-  // changed the tally since it was read; those learners' rows are decided again on a fresh read, so
-  // no annual or per-item cap is exceeded however many imports run at once.
-  const reserved: NewOutcome[] = [];
-  let pending = outcomes;
-  for (let round = 1; ; round++) {
-    const { moved } = await deps.outcomes.reserveCredits(pending, read.versions);
-    reserved.push(...pending.filter((o) => !o.accountNo || !moved.has(o.accountNo)));
-    if (moved.size === 0) break;
-    if (round === MAX_RESERVE_ROUNDS) {
-      await deps.outcomes.releaseCredits(reserved);
-      throw new ConflictError("Other writes kept changing these learners' credit totals; send the batch again", {
-        learners: moved.size,
-      });
-    }
-    read = await deps.outcomes.creditTallies([...moved], years, codes);
-    totals = totalsOf(read);
-    pending = [];
-    candidates.forEach((c, i) => {
-      const accountNo = links.get(c.hash)?.accountNo;
-      if (accountNo && moved.has(accountNo)) pending.push((outcomes[i] = toOutcome(c, totals)));
-    });
-  }
+  // Recognitions are counted in the learners' credit tallies before the outcomes are stored, so
+  // imports for the same people at the same moment cannot both grant the last credits under a cap.
+  const outcomes = await decideWithReservedCredits(
+    deps.outcomes,
+    { accountNos, years, codes, ownIds: new Set(candidates.map((c) => importedOutcomeId(caller.inst!, c.row.externalRef))) },
+    (totals, only) => candidates.filter((c) => !only || only.has(links.get(c.hash)?.accountNo ?? '')).map((c) => toOutcome(c, totals)),
+  );
   const itemOf = new Map(candidates.map((c) => [c.item.code, c.item]));
   const { duplicateKeys } = outcomes.length
     ? await deps.outcomes.insertMany(outcomes, (o) => depositEvents(o, itemOf.get(o.catalogItemCode)!, ctx), { creditsReserved: true })

@@ -71,8 +71,19 @@ export interface OutcomeStore {
   ): Promise<{ rows: LearningOutcome[]; total: number }>;
   /** Outcomes of a learner for the archive (newest first). */
   ofLearner(accountNo: string): Promise<LearningOutcome[]>;
-  /** Apply a change if the outcome is still at `version` and in one of `from`. */
-  update(id: string, version: number, from: readonly OutcomeStatus[], change: OutcomeChange): Promise<LearningOutcome | null>;
+  /**
+   * Apply a change if the outcome is still at `version` and in one of `from`. An outcome that becomes
+   * recognised is counted in its learner's tally first, unless `reserved` (the outcome as
+   * reserveCredits counted it); if the change does not apply, that entry is taken out again (unless
+   * the outcome is counted by whoever changed it).
+   */
+  update(
+    id: string,
+    version: number,
+    from: readonly OutcomeStatus[],
+    change: OutcomeChange,
+    options?: { reserved?: TalliedOutcome },
+  ): Promise<LearningOutcome | null>;
   unclaimedOf(idHash: string): Promise<LearningOutcome[]>;
   /** A province's pending outcomes waiting for `what`, in id order after `afterId`. */
   awaiting(province: string, what: Awaiting, afterId: string | null, limit: number): Promise<LearningOutcome[]>;
@@ -88,10 +99,13 @@ export interface OutcomeStore {
    * still at the version read (compare and set). Learners whose tally moved since come back in
    * `moved`, with nothing written for them: their outcomes are to be decided again.
    */
-  reserveCredits(outcomes: readonly NewOutcome[], versions: ReadonlyMap<string, number>): Promise<{ moved: Set<string> }>;
-  /** Take reserved entries out again (outcomes that will not be stored). */
-  releaseCredits(outcomes: readonly NewOutcome[]): Promise<void>;
+  reserveCredits(outcomes: readonly TalliedOutcome[], versions: ReadonlyMap<string, number>): Promise<{ moved: Set<string> }>;
+  /** Take reserved entries out again (outcomes not stored, or not changed as decided), but of outcomes counted now. */
+  releaseCredits(outcomes: readonly TalliedOutcome[]): Promise<void>;
 }
+
+/** What a credit tally entry is made of. */
+export type TalliedOutcome = Pick<LearningOutcome, 'id' | 'accountNo' | 'catalogItemCode' | 'status' | 'recognition'>;
 
 export interface CreditTallies {
   rows: CreditHistoryRow[];

@@ -1,8 +1,10 @@
 import type { CommandContext } from '@creditbank/kernel';
 import { creditYear } from '@creditbank/credit-rules';
-import { CreditTotals, awaitingOf, decide } from '../domain/recognition';
+import type { LearningOutcome } from '../domain/outcome';
+import { awaitingOf, decide } from '../domain/recognition';
 import { recognizedEvent } from './outcome-events';
 import type { OutcomeStore, ProjectionStore } from './ports';
+import { decideWithReservedCredits } from './reserve-credits';
 
 /**
  * Outcomes that wait only for their province's credit standard (PENDING_REVIEW, awaiting
@@ -34,28 +36,59 @@ export async function recogniseAwaitingStandard(
         i,
       ]),
     );
-    const totals = CreditTotals.from(
-      await deps.outcomes.creditHistory(
-        [...links.keys()],
-        [...new Set(page.map((o) => creditYear(o.achievedAt)))],
-        [...new Set(page.map((o) => o.catalogItemCode))],
-      ),
+    // Oldest first; counted in the learners' credit tallies before the outcomes change, against the
+    // tallies as read (see reserve-credits.ts). Unclaimed ones, and ones whose catalogue version is
+    // unknown, are left to a reviewer.
+    const ready = [...page]
+      .sort((a, b) => a.achievedAt.localeCompare(b.achievedAt))
+      .filter((o) => o.accountNo && links.has(o.accountNo) && items.has(`${o.catalogItemCode}@${o.catalogItemVersion ?? 1}`));
+    const itemOf = (o: LearningOutcome) => items.get(`${o.catalogItemCode}@${o.catalogItemVersion ?? 1}`)!;
+    const outcomes = await decideWithReservedCredits(
+      deps.outcomes,
+      {
+        accountNos: [...links.keys()],
+        years: [...new Set(ready.map((o) => creditYear(o.achievedAt)))],
+        codes: [...new Set(ready.map((o) => o.catalogItemCode))],
+        ownIds: new Set(ready.map((o) => o.id)),
+      },
+      (totals, only) =>
+        ready
+          .filter((o) => !only || only.has(o.accountNo!))
+          .map((o) => {
+            const decision = decide(o, {
+              link: links.get(o.accountNo!)!,
+              item: itemOf(o),
+              standard,
+              totals,
+              autoAllowed: true,
+              now: ctx.now,
+              by: 'system',
+            });
+            return {
+              ...o,
+              status: decision.status === 'UNCLAIMED' ? 'PENDING_REVIEW' : decision.status,
+              statusReason: decision.reason,
+              awaiting: awaitingOf(decision),
+              recognition: decision.status === 'RECOGNIZED' ? decision.recognition : null,
+            } satisfies LearningOutcome;
+          }),
     );
-    for (const o of [...page].sort((a, b) => a.achievedAt.localeCompare(b.achievedAt))) {
-      const link = o.accountNo ? links.get(o.accountNo) : undefined;
-      const item = items.get(`${o.catalogItemCode}@${o.catalogItemVersion ?? 1}`);
-      if (!link || !item) continue; // not claimed, or its catalogue version unknown: a reviewer decides
-      const decision = decide(o, { link, item, standard, totals, autoAllowed: true, now: ctx.now, by: 'system' });
-      const status = decision.status === 'UNCLAIMED' ? 'PENDING_REVIEW' : decision.status;
-      const recognition = decision.status === 'RECOGNIZED' ? decision.recognition : null;
-      const after = { ...o, status, statusReason: decision.reason, awaiting: awaitingOf(decision), recognition };
-      const updated = await deps.outcomes.update(o.id, o.version, ['PENDING_REVIEW'], {
-        set: { status, statusReason: after.statusReason, awaiting: after.awaiting, recognition },
-        events: decision.status === 'RECOGNIZED' ? [recognizedEvent(after, item, ctx)] : [],
-      });
+    const before = new Map(ready.map((o) => [o.id, o]));
+    for (const after of outcomes) {
+      const o = before.get(after.id)!;
+      const updated = await deps.outcomes.update(
+        o.id,
+        o.version,
+        ['PENDING_REVIEW'],
+        {
+          set: { status: after.status, statusReason: after.statusReason, awaiting: after.awaiting, recognition: after.recognition },
+          events: after.status === 'RECOGNIZED' ? [recognizedEvent(after, itemOf(o), ctx)] : [],
+        },
+        { reserved: after },
+      );
       if (!updated) continue;
       decided++;
-      if (decision.status === 'RECOGNIZED') recognised++;
+      if (after.status === 'RECOGNIZED') recognised++;
     }
   }
   return { recognised, decided };

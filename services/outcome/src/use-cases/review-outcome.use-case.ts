@@ -2,10 +2,11 @@ import { OutcomeRejected, OutcomeRevoked, createEvent, metaFrom } from '@creditb
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError, freeText, type CommandContext } from '@creditbank/kernel';
 import { creditYear } from '@creditbank/credit-rules';
 import type { LearningOutcome, OutcomeStatus } from '../domain/outcome';
-import { CreditTotals, recognise } from '../domain/recognition';
+import { recognise } from '../domain/recognition';
 import { accessOf, canSee } from './access';
 import { SOURCE, recognizedEvent } from './outcome-events';
 import type { OutcomeStore, ProjectionStore } from './ports';
+import { decideWithReservedCredits } from './reserve-credits';
 
 async function load(deps: { outcomes: OutcomeStore }, ctx: CommandContext, id: string): Promise<LearningOutcome> {
   const access = accessOf(ctx.caller);
@@ -63,28 +64,36 @@ export async function reviewOutcome(
     ? await deps.projections.itemVersions([{ code: o.catalogItemCode, version: o.catalogItemVersion }])
     : await deps.projections.currentItems([o.catalogItemCode]);
   if (!item) throw new BadInputError('The outcome’s catalogue item is unknown', 'id');
-  const totals = CreditTotals.from(await deps.outcomes.creditHistory([o.accountNo], [creditYear(o.achievedAt)], [item.code]));
-  const result = recognise(o, {
-    link,
-    item,
-    standard: await deps.projections.standardInForce(link.province, ctx.now),
-    totals,
-    now: ctx.now,
-    by: c.sub,
-  });
-  if (result.status !== 'RECOGNIZED') throw new BadInputError(`The outcome cannot be recognised: ${result.reason}`, 'id');
-  const after: LearningOutcome = {
-    ...o,
-    status: 'RECOGNIZED',
-    statusReason: null,
-    awaiting: null,
-    recognition: result.recognition,
-    catalogItemVersion: item.version,
-  };
-  const updated = await deps.outcomes.update(o.id, o.version, ['PENDING_REVIEW'], {
-    set: { status: 'RECOGNIZED', statusReason: null, awaiting: null, recognition: result.recognition, catalogItemVersion: item.version },
-    events: [recognizedEvent(after, item, ctx)],
-  });
+  const standard = await deps.projections.standardInForce(link.province, ctx.now);
+  // Counted in the learner's credit tally first, against the tally as read (see reserve-credits.ts).
+  const [after] = await decideWithReservedCredits(
+    deps.outcomes,
+    { accountNos: [o.accountNo], years: [creditYear(o.achievedAt)], codes: [item.code], ownIds: new Set([o.id]) },
+    (totals): LearningOutcome[] => {
+      const result = recognise(o, { link, item, standard, totals, now: ctx.now, by: c.sub });
+      if (result.status !== 'RECOGNIZED') throw new BadInputError(`The outcome cannot be recognised: ${result.reason}`, 'id');
+      return [
+        {
+          ...o,
+          status: 'RECOGNIZED',
+          statusReason: null,
+          awaiting: null,
+          recognition: result.recognition,
+          catalogItemVersion: item.version,
+        },
+      ];
+    },
+  );
+  const updated = await deps.outcomes.update(
+    o.id,
+    o.version,
+    ['PENDING_REVIEW'],
+    {
+      set: { status: 'RECOGNIZED', statusReason: null, awaiting: null, recognition: after!.recognition, catalogItemVersion: item.version },
+      events: [recognizedEvent(after!, item, ctx)],
+    },
+    { reserved: after! },
+  );
   if (!updated) throw new ConflictError('The outcome changed at the same time; please reload it');
   return updated;
 }

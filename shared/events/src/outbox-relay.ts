@@ -99,12 +99,16 @@ type OutboxDoc = {
 /** A full scan finds at most this many pending documents of a collection at a time. */
 const MAX_DISCOVERED = 100_000;
 /**
- * A full scan that took d ms is next due after d² / FULL_SCAN_COST_UNIT_MS (see passOnce): 1.25 s
- * after a 0.5 s scan, 5 s after 1 s, 20 s after 2 s, 10 min (the cap) after 20 s. Scanning takes
- * FULL_SCAN_COST_UNIT_MS / d of the time: little where scans are costly, while a small scan slowed
- * by load is not pushed far back (writes of other processes, such as a seed, wait for it).
+ * The next full scan is due after the smaller of FULL_SCAN_SPACING times the last one's duration and
+ * FULL_SCAN_MS_PER_DOC times the documents of the collections it scanned (see passOnce), at least
+ * the poll interval and at most MAX_FULL_SCAN_INTERVAL_MS. A scan is spaced out only when it is slow
+ * and its collections are large: on a database without the `_outboxCount` index (the local FerretDB
+ * decodes every document: 20 s for 100,000 outcomes) it takes about 2 % of the time, while a small
+ * collection's scan slowed by load (0.8 s on a busy machine) is not pushed 40 s back, and neither
+ * are the writes of other processes (a seed) that only a scan finds.
  */
-const FULL_SCAN_COST_UNIT_MS = 200;
+const FULL_SCAN_SPACING = 50;
+const FULL_SCAN_MS_PER_DOC = 6;
 /** However slow the last full scan was, the next one comes within this. */
 const MAX_FULL_SCAN_INTERVAL_MS = 10 * 60_000;
 /** Bulk heads read per pass. */
@@ -228,10 +232,19 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
    * MAX_DISCOVERED a collection; a scan that reaches it makes the next one due at once).
    */
   let moreToDiscover = false;
+  /** Documents in the collections the last scan covered (Infinity: unknown). */
+  let scannedDocs = Infinity;
   async function discover(): Promise<Map<string, unknown[]>> {
     const found = new Map<string, unknown[]>();
     moreToDiscover = false;
+    let docsInAll = 0;
     for (const collection of options.collections()) {
+      // The collection's size from its metadata ($collStats: no scan); unknown where it is refused.
+      docsInAll += await collection
+        .aggregate<{ count?: number }>([{ $collStats: { count: {} } }])
+        .toArray()
+        .then(([stats]) => (typeof stats?.count === 'number' ? stats.count : Infinity))
+        .catch(() => Infinity);
       const docs = await collection
         .find({ [OUTBOX_COUNT_FIELD]: { $gt: 0 } } as Document, { projection: { _id: 1 }, limit: MAX_DISCOVERED })
         .toArray();
@@ -242,6 +255,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         );
       if (docs.length >= MAX_DISCOVERED) moreToDiscover = true;
     }
+    scannedDocs = docsInAll;
     return found;
   }
 
@@ -272,8 +286,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
    * scan itself in the background: the scan only finds the pending documents' ids and hands them to
    * the next passes as hints, so events never wait behind it. Full scans are for recovery (a crash,
    * another replica's writes). Where they are slow (a collection scan on a database without the
-   * index: the local FerretDB decodes every document, 20 s for 100,000 outcomes) they are spaced by
-   * the square of their duration (FULL_SCAN_COST_UNIT_MS), and come at least every ten minutes.
+   * index: the local FerretDB decodes every document, 20 s for 100,000 outcomes) on large
+   * collections they are spaced out (FULL_SCAN_SPACING), and come at least every ten minutes.
    * `full` (flush, shutdown) scans in the pass itself; `local` (shutdown) publishes only the hinted
    * documents and the bulk heads. Hints of a failed pass are kept for the next one.
    */
@@ -305,7 +319,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   async function passOnce(mode: 'loop' | 'full' | 'local'): Promise<number> {
     const { hints, unhinted } = options.signal.drain();
-    const spacing = Math.min((lastFullScanMs * lastFullScanMs) / FULL_SCAN_COST_UNIT_MS, MAX_FULL_SCAN_INTERVAL_MS);
+    const spacing = Math.min(FULL_SCAN_SPACING * lastFullScanMs, FULL_SCAN_MS_PER_DOC * scannedDocs, MAX_FULL_SCAN_INTERVAL_MS);
     const scanDue = unhinted || Date.now() - lastFullScan >= Math.max(pollMs, spacing);
     try {
       if (mode === 'full') {

@@ -46,14 +46,19 @@ function opened(n: number, overrides: Partial<Parameters<typeof createEvent<type
   );
 }
 
-/** The collection with its `find` replaced (how the relay sees a failing or slow database). */
+/**
+ * The collection with its `find` replaced (how the relay sees a failing or slow database), and the
+ * size its metadata reports (`$collStats`) if given.
+ */
 function withFind(
   collection: Collection<Document>,
   find: (filter: Document, options?: FindOptions) => { toArray(): Promise<Document[]> },
+  reportedCount?: number,
 ): Collection<Document> {
   return new Proxy(collection, {
     get(target, prop, receiver) {
       if (prop === 'find') return find;
+      if (prop === 'aggregate' && reportedCount !== undefined) return () => ({ toArray: async () => [{ count: reportedCount }] });
       const value: unknown = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
@@ -222,6 +227,34 @@ describe('outbox relay', () => {
       await docs.insertOne({ _id: 'seeded' as never, ...outboxOnInsert([seeded]) });
       // Spaced by fifty times the last scan's duration, it waited 40 s.
       await eventually(() => expect(tap.events().map((e) => e.id)).toContain(seeded.event.id), { timeoutMs: 7_000 });
+    } finally {
+      await relay.stop();
+      await tap.stop();
+    }
+  }, 30_000);
+
+  it('spaces out the slow scans of a large collection (a database without the index)', async () => {
+    const tap = await tapTopics([ns.topicPrefix + TOPICS.account]);
+    // 100,000 documents whose scan takes 0.5 s: the next scan is due 25 s later, not at once.
+    const large = withFind(
+      docs,
+      (filter, options) => {
+        const cursor = docs.find(filter, options);
+        if (filter['_id'] !== undefined) return cursor;
+        return { toArray: async () => (await new Promise((r) => setTimeout(r, 500)), cursor.toArray()) };
+      },
+      100_000,
+    );
+    const relay = createOutboxRelay({ collections: () => [large], publisher, signal: createOutboxSignal(), logger, pollMs: 100 });
+    await relay.start();
+    try {
+      await relay.flush();
+      const elsewhere = opened(65); // no hint: only a scan finds it
+      await docs.insertOne({ _id: 'large-unhinted' as never, ...outboxOnInsert([elsewhere]) });
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(tap.events().map((e) => e.id)).not.toContain(elsewhere.event.id);
+      await relay.flush();
+      await eventually(() => expect(tap.events().map((e) => e.id)).toContain(elsewhere.event.id));
     } finally {
       await relay.stop();
       await tap.stop();

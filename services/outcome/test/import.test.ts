@@ -277,61 +277,87 @@ it('reports the batch to the institution and the centre, not to others', async (
   expect((await h.gql<{ importBatch: unknown }>(q, { id }, tokens.centerAdmin('44'))).data?.importBatch).toBeNull();
 });
 
-it('claims rows of a person whose account was opened while the import ran (the import re-reads links after storing)', async () => {
-  // The race: the import reads the links (none yet), the account opens and its handler finds no
-  // UNCLAIMED outcome, then the import stores the rows as UNCLAIMED. Reproduced deterministically by
-  // running the use-case with a projection store whose first link lookup answers from "before".
+/** The use cases' repositories on a connection of the test's own, to run a use case directly. */
+async function withRepositories<T>(
+  fn: (r: {
+    outcomes: ReturnType<typeof createOutcomeRepository>;
+    batches: ReturnType<typeof createImportBatchRepository>;
+    projections: ReturnType<typeof createProjectionRepository>;
+    idHashKey: string;
+  }) => Promise<T>,
+): Promise<T> {
   const connection = await createConnection(h.env['MONGODB_URI']!, { dbName: h.env['MONGODB_DB']! }).asPromise();
   try {
-    const idNumber = person();
-    const opened = accountOpened(h.hashOf(idNumber));
-    await h.feed([opened]); // the handler runs now and finds nothing to claim
     const signal = createOutboxSignal();
-    const projections = createProjectionRepository(connection);
-    let lookups = 0;
-    const deps = {
+    return await fn({
       outcomes: createOutcomeRepository(
         connection,
         signal,
         createBulkOutbox({ collection: (name) => connection.collection(name) as never, signal }),
       ),
       batches: createImportBatchRepository(connection, signal),
+      projections: createProjectionRepository(connection),
       idHashKey: h.env['ID_HASH_KEY']!,
+    });
+  } finally {
+    await connection.close();
+  }
+}
+
+const ADMIN = { kind: 'user', sub: 'admin-1', role: 'INSTITUTION_ADMIN', province: '33', inst: INSTITUTION } as const;
+
+/** A community-education row: 36 h → 2 credits; at most 5 NON_ACADEMIC credits a year. */
+const teaRow = (idNumber: string, achievedAt: string) =>
+  row({
+    idNumber,
+    type: 'NON_ACADEMIC',
+    catalogItemCode: 'CE-TEA-101',
+    title: '茶艺',
+    hours: 36,
+    achievedAt,
+    score: null,
+    certificateNo: null,
+  });
+
+it('claims rows of a person whose account was opened while the import ran (the import re-reads links after storing)', async () => {
+  // The race: the import reads the links (none yet), the account opens and its handler finds no
+  // UNCLAIMED outcome, then the import stores the rows as UNCLAIMED. Reproduced deterministically by
+  // running the use-case with a projection store whose first link lookup answers from "before".
+  await withRepositories(async (repositories) => {
+    const idNumber = person();
+    const opened = accountOpened(h.hashOf(idNumber));
+    await h.feed([opened]); // the handler runs now and finds nothing to claim
+    let lookups = 0;
+    const { projections } = repositories;
+    const deps = {
+      ...repositories,
       projections: {
         ...projections,
         linksByIdHash: async (hashes: string[]) => (lookups++ === 0 ? [] : projections.linksByIdHash(hashes)),
       },
     };
     const r = row({ idNumber });
-    const caller = { kind: 'user', sub: 'admin-1', role: 'INSTITUTION_ADMIN', province: '33', inst: INSTITUTION } as const;
-    const batch = await importOutcomes(deps, { caller, requestId: 'race-test', now: new Date() }, 'race', [r]);
+    const batch = await importOutcomes(deps, { caller: ADMIN, requestId: 'race-test', now: new Date() }, 'race', [r]);
     expect(batch).toMatchObject({ accepted: 1, rejected: 0 });
     expect(lookups).toBe(2);
     const doc = await h.db.collection('outcomes').findOne({ externalRef: r.externalRef });
     expect(doc).toMatchObject({ status: 'RECOGNIZED', accountNo: opened.event.data.accountNo });
-  } finally {
-    await connection.close();
-  }
+  });
 });
 
 it('keeps the annual cap when two imports for the same learner run at once: the second decides again', async () => {
   // Both imports read the learner's credit tally before either writes (held at a barrier): each
   // alone fits under the cap (5 NON_ACADEMIC credits a year, 2 a row), together they would not.
-  const connection = await createConnection(h.env['MONGODB_URI']!, { dbName: h.env['MONGODB_DB']! }).asPromise();
-  try {
+  await withRepositories(async (repositories) => {
     const idNumber = person();
     const opened = accountOpened(h.hashOf(idNumber));
     await h.feed([opened]);
-    const signal = createOutboxSignal();
-    const store = createOutcomeRepository(
-      connection,
-      signal,
-      createBulkOutbox({ collection: (name) => connection.collection(name) as never, signal }),
-    );
+    const store = repositories.outcomes;
     let reads = 0;
     let bothRead!: () => void;
     const barrier = new Promise<void>((resolve) => (bothRead = resolve));
     const deps = {
+      ...repositories,
       outcomes: {
         ...store,
         creditTallies: async (...args: Parameters<typeof store.creditTallies>) => {
@@ -343,24 +369,12 @@ it('keeps the annual cap when two imports for the same learner run at once: the 
           return read;
         },
       },
-      batches: createImportBatchRepository(connection, signal),
-      idHashKey: h.env['ID_HASH_KEY']!,
-      projections: createProjectionRepository(connection),
     };
-    const tea = (achievedAt: string) =>
-      row({
-        idNumber,
-        type: 'NON_ACADEMIC',
-        catalogItemCode: 'CE-TEA-101',
-        title: '茶艺',
-        hours: 36,
-        achievedAt,
-        score: null,
-        certificateNo: null,
-      });
-    const caller = { kind: 'user', sub: 'admin-1', role: 'INSTITUTION_ADMIN', province: '33', inst: INSTITUTION } as const;
     const run = (ref: string) =>
-      importOutcomes(deps, { caller, requestId: ref, now: new Date() }, ref, [tea('2026-03-01'), tea('2026-03-02')]);
+      importOutcomes(deps, { caller: ADMIN, requestId: ref, now: new Date() }, ref, [
+        teaRow(idNumber, '2026-03-01'),
+        teaRow(idNumber, '2026-03-02'),
+      ]);
     const batches = await Promise.all([run('cap-race-1'), run('cap-race-2')]);
     expect(batches.map((b) => b.accepted)).toEqual([2, 2]);
     expect(reads).toBe(3); // the second writer read its learner's tally once more
@@ -374,36 +388,13 @@ it('keeps the annual cap when two imports for the same learner run at once: the 
       .collection<{ _id: string; entries: Record<string, string> }>('credit_tallies')
       .findOne({ _id: opened.event.data.accountNo });
     expect(Object.keys(tally?.entries ?? {})).toHaveLength(4);
-  } finally {
-    await connection.close();
-  }
+  });
 });
 
 it('claims once when the same account opening is handled twice at once, and the tally keeps the credits', async () => {
-  const connection = await createConnection(h.env['MONGODB_URI']!, { dbName: h.env['MONGODB_DB']! }).asPromise();
-  try {
+  await withRepositories(async (deps) => {
     const idNumber = person();
-    const tea = (achievedAt: string) =>
-      row({
-        idNumber,
-        type: 'NON_ACADEMIC',
-        catalogItemCode: 'CE-TEA-101',
-        title: '茶艺',
-        hours: 36,
-        achievedAt,
-        score: null,
-        certificateNo: null,
-      });
-    expect((await importRows([tea('2026-03-01'), tea('2026-03-02')])).data?.importOutcomes.accepted).toBe(2);
-    const signal = createOutboxSignal();
-    const deps = {
-      outcomes: createOutcomeRepository(
-        connection,
-        signal,
-        createBulkOutbox({ collection: (name) => connection.collection(name) as never, signal }),
-      ),
-      projections: createProjectionRepository(connection),
-    };
+    expect((await importRows([teaRow(idNumber, '2026-03-01'), teaRow(idNumber, '2026-03-02')])).data?.importOutcomes.accepted).toBe(2);
     // The link as the account-opened handler would pass it (not stored: no other claim runs).
     const link = {
       idHash: h.hashOf(idNumber),
@@ -424,7 +415,5 @@ it('claims once when the same account opening is handled twice at once, and the 
       .collection<{ _id: string; entries: Record<string, string> }>('credit_tallies')
       .findOne({ _id: link.accountNo });
     expect(Object.keys(tally?.entries ?? {}).sort()).toEqual(stored.map((o) => `${o['_id']}`).sort());
-  } finally {
-    await connection.close();
-  }
+  });
 });

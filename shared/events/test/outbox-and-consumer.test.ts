@@ -65,6 +65,15 @@ function withFind(
   });
 }
 
+/** `find` of the test collection with its full scans (reads not by `_id`) taking `ms` longer. */
+const slowScans =
+  (ms: number) =>
+  (filter: Document, options?: FindOptions): { toArray(): Promise<Document[]> } => {
+    const cursor = docs.find(filter, options);
+    if (filter['_id'] !== undefined) return cursor;
+    return { toArray: async () => (await new Promise((r) => setTimeout(r, ms)), cursor.toArray()) };
+  };
+
 beforeAll(async () => {
   mongo = await new MongoClient(testInfra().mongodbUri).connect();
   const db = mongo.db(ns.dbName('events'));
@@ -189,11 +198,7 @@ describe('outbox relay', () => {
     const tap = await tapTopics([ns.topicPrefix + TOPICS.account]);
     const signal = createOutboxSignal();
     // The collection as a database without the index sees it: a full scan (a read not by _id) takes 3 s.
-    const slowScan = withFind(docs, (filter, options) => {
-      const cursor = docs.find(filter, options);
-      if (filter['_id'] !== undefined) return cursor;
-      return { toArray: async () => (await new Promise((r) => setTimeout(r, 3_000)), cursor.toArray()) };
-    });
+    const slowScan = withFind(docs, slowScans(3_000));
     const relay = createOutboxRelay({ collections: () => [slowScan], publisher, signal, logger, pollMs: 60_000 });
     await relay.start();
     try {
@@ -214,15 +219,11 @@ describe('outbox relay', () => {
   it("publishes another process's write soon even when a scan is slowed by load", async () => {
     const tap = await tapTopics([ns.topicPrefix + TOPICS.account]);
     // Every full scan takes 0.8 s (a small collection on a busy machine).
-    const slowedScan = withFind(docs, (filter, options) => {
-      const cursor = docs.find(filter, options);
-      if (filter['_id'] !== undefined) return cursor;
-      return { toArray: async () => (await new Promise((r) => setTimeout(r, 800)), cursor.toArray()) };
-    });
+    const slowedScan = withFind(docs, slowScans(800));
     const relay = createOutboxRelay({ collections: () => [slowedScan], publisher, signal: createOutboxSignal(), logger, pollMs: 100 });
     await relay.start();
     try {
-      await relay.flush(); // a 0.8 s scan: the next one is due 3.2 s later
+      await relay.flush(); // a 0.8 s scan of a few documents: the next one is due after the poll interval
       const seeded = opened(64); // a seed run by another process: no hint
       await docs.insertOne({ _id: 'seeded' as never, ...outboxOnInsert([seeded]) });
       // Spaced by fifty times the last scan's duration, it waited 40 s.
@@ -236,15 +237,7 @@ describe('outbox relay', () => {
   it('spaces out the slow scans of a large collection (a database without the index)', async () => {
     const tap = await tapTopics([ns.topicPrefix + TOPICS.account]);
     // 100,000 documents whose scan takes 0.5 s: the next scan is due 25 s later, not at once.
-    const large = withFind(
-      docs,
-      (filter, options) => {
-        const cursor = docs.find(filter, options);
-        if (filter['_id'] !== undefined) return cursor;
-        return { toArray: async () => (await new Promise((r) => setTimeout(r, 500)), cursor.toArray()) };
-      },
-      100_000,
-    );
+    const large = withFind(docs, slowScans(500), 100_000);
     const relay = createOutboxRelay({ collections: () => [large], publisher, signal: createOutboxSignal(), logger, pollMs: 100 });
     await relay.start();
     try {

@@ -84,9 +84,10 @@ const READ = { ...OUTBOX_HIDDEN, importKey: 0, contentHash: 0 } as const;
  * in 0.5 s instead of 1.4 s and upserts them in 1.1 s instead of 2.1 s (local FerretDB, five entries
  * a learner). Entries written as sub-documents before are still read.
  *
- * Every write increments the tally's version `v`. An import counts its recognitions only into
- * tallies still at the version it decided on (reserveCredits), so two imports for the same learner
- * at once cannot both grant the last credits under a cap: the one that comes second decides again.
+ * Every write increments the tally's version `v`. Writers that recognise count their recognitions
+ * only into tallies still at the version they decided on (reserveCredits, used through
+ * `use-cases/reserve-credits.ts`), so two writers for the same learner at once cannot both grant the
+ * last credits under a cap: the one that comes second decides again.
  */
 interface TallyEntry {
   y: number;

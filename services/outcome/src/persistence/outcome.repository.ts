@@ -219,8 +219,6 @@ export function createOutcomeRepository(connection: Connection, signal: OutboxSi
     }
     return byAccount;
   }
-  const addTallies = (list: ReadonlyArray<Tallied>) =>
-    writeTallies([...tallySets(list)].map(([accountNo, set]) => ({ accountNo, update: { $set: set } })));
   const removeTally = (accountNo: string, id: string) => writeTallies([{ accountNo, update: { $unset: { [`entries.${id}`]: '' } } }]);
 
   /** Take these outcomes' entries out of their tallies, but those of outcomes stored as recognised now. */
@@ -267,8 +265,7 @@ export function createOutcomeRepository(connection: Connection, signal: OutboxSi
   }
 
   return {
-    async insertMany(list, eventsOf, options) {
-      if (!options?.creditsReserved) await addTallies(list);
+    async insertMany(list, eventsOf) {
       // An import's events go through the bulk outbox: written once beside the outcomes and deleted
       // after publishing, not into every outcome and out again (a few rows: into the outcomes).
       const docs = list.map(({ id, ...rest }) => ({ _id: id, ...rest }));
@@ -323,14 +320,14 @@ export function createOutcomeRepository(connection: Connection, signal: OutboxSi
       }
       const after = { ...toOutcome(before), ...change.set };
       const counted = tallyOf(after);
-      if (counted && !reserved) await addTallies([after]);
+      // Credits are counted before the change, against the tally the decision read (reserveCredits).
+      if (counted && !reserved) throw new Error(`outcome ${id}: a change that recognises it must name its reserved credits`);
       const update = withOutbox({ $set: { ...change.set }, $inc: { version: 1 } }, change.events);
       const result = await outcomes.updateOne({ _id: id, version, status: { $in: [...from] } }, update);
       if (result.modifiedCount !== 1) {
         // Lost a race: the entry written for this change comes out, unless the outcome is counted
         // now (the entry is keyed by outcome: the winner's is the same one).
         if (reserved) await releaseUnlessCounted([reserved]);
-        else if (counted) await releaseUnlessCounted([after]);
         return null;
       }
       if (!counted && tallyOf(toOutcome(before))) await removeTally(before.accountNo!, id);
@@ -349,11 +346,6 @@ export function createOutcomeRepository(connection: Connection, signal: OutboxSi
 
     async unclaimedOf(idHash) {
       return (await outcomes.find({ idHash, status: 'UNCLAIMED' }, READ).lean<OutcomeDoc[]>()).map(toOutcome);
-    },
-
-    async creditHistory(accountNos, years, codes) {
-      if (years.length === 0 && codes.length === 0) return [];
-      return (await creditTallies(accountNos, years, codes)).rows;
     },
 
     creditTallies,

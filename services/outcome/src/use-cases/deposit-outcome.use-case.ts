@@ -149,6 +149,6 @@ export async function depositOutcome(
     { accountNos: [link.accountNo], years: [creditYear(achievedAt)], codes: [item.code], ownIds: new Set([id]) },
     (totals) => [toOutcome(totals)],
   );
-  await deps.outcomes.insertMany([outcome!], (o) => depositEvents(o, item, ctx), { creditsReserved: true });
+  await deps.outcomes.insertMany([outcome!], (o) => depositEvents(o, item, ctx));
   return outcome!;
 }

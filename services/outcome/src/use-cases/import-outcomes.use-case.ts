@@ -196,7 +196,7 @@ export async function importOutcomes(
   );
   const itemOf = new Map(candidates.map((c) => [c.item.code, c.item]));
   const { duplicateKeys } = outcomes.length
-    ? await deps.outcomes.insertMany(outcomes, (o) => depositEvents(o, itemOf.get(o.catalogItemCode)!, ctx), { creditsReserved: true })
+    ? await deps.outcomes.insertMany(outcomes, (o) => depositEvents(o, itemOf.get(o.catalogItemCode)!, ctx))
     : { duplicateKeys: new Set<string>() };
   duplicates += duplicateKeys.size;
 

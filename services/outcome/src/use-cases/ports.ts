@@ -50,13 +50,11 @@ export interface CreditHistoryRow {
 export interface OutcomeStore {
   /**
    * Insert deposits (one write token for all); keys already present come back as duplicates. The
-   * recognised ones are counted in their learners' credit tallies first, unless `creditsReserved`
-   * (reserveCredits did it).
+   * recognised ones must have been counted in their learners' tallies (reserveCredits).
    */
   insertMany(
     outcomes: readonly NewOutcome[],
     eventsOf: (o: NewOutcome) => readonly OutgoingEvent[],
-    options?: { creditsReserved?: boolean },
   ): Promise<{ duplicateKeys: Set<string> }>;
   findByIds(access: OutcomeAccess, ids: readonly string[]): Promise<LearningOutcome[]>;
   /** Existing import rows of an institution by external reference: for duplicate/conflict checks. */
@@ -72,10 +70,9 @@ export interface OutcomeStore {
   /** Outcomes of a learner for the archive (newest first). */
   ofLearner(accountNo: string): Promise<LearningOutcome[]>;
   /**
-   * Apply a change if the outcome is still at `version` and in one of `from`. An outcome that becomes
-   * recognised is counted in its learner's tally first, unless `reserved` (the outcome as
-   * reserveCredits counted it); if the change does not apply, that entry is taken out again (unless
-   * the outcome is counted by whoever changed it).
+   * Apply a change if the outcome is still at `version` and in one of `from`. A change that makes it
+   * recognised names the outcome as reserveCredits counted it (`reserved`); if the change does not
+   * apply, that entry is taken out again (unless the outcome is counted by whoever changed it).
    */
   update(
     id: string,
@@ -89,10 +86,9 @@ export interface OutcomeStore {
   awaiting(province: string, what: Awaiting, afterId: string | null, limit: number): Promise<LearningOutcome[]>;
   /**
    * The recognised outcomes of these learners that count towards the caps of these years or items,
-   * reduced to what the caps need (one query, whatever the number of learners).
+   * reduced to what the caps need, with the version of each learner's tally as read (0: none yet).
+   * One query, whatever the number of learners.
    */
-  creditHistory(accountNos: readonly string[], years: readonly number[], codes: readonly string[]): Promise<CreditHistoryRow[]>;
-  /** creditHistory, with the version of each learner's tally as read (0: none yet). */
   creditTallies(accountNos: readonly string[], years: readonly number[], codes: readonly string[]): Promise<CreditTallies>;
   /**
    * Count recognised outcomes in their learners' credit tallies, each learner's only if the tally is
